@@ -1,0 +1,1 @@
+"""Inspections, compliance flags, sweeps and warnings: added by the compliance and inspection issues."""

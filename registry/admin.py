@@ -1,0 +1,182 @@
+"""Django admin for the registry, usable by officers (staff users in the `officer` group)."""
+
+from django.contrib import admin
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext_lazy as _
+
+from .models import Camera, CameraStandard, Kecamatan, Kelurahan, Premises, ProtocolRoad, ResponsiblePerson
+
+SETTING_FIELDS = [f.name for f in CameraStandard._meta.fields if f.editable and f.name not in ("id", "effective_from", "notes")]
+
+
+class SensitiveFieldsMixin:
+    """Replace personal data with its masked form for users without the permission to see it.
+
+    `sensitive_fields` maps a field to (permission, name of the masked read-only display).
+    """
+
+    sensitive_fields = {}
+
+    def _hidden(self, request):
+        return {
+            field: display
+            for field, (perm, display) in self.sensitive_fields.items()
+            if not request.user.has_perm(perm)
+        }
+
+    def get_fields(self, request, obj=None):
+        hidden = self._hidden(request)
+        return [hidden.get(f, f) for f in super().get_fields(request, obj)]
+
+    def get_readonly_fields(self, request, obj=None):
+        return [*super().get_readonly_fields(request, obj), *self._hidden(request).values()]
+
+
+@admin.register(Kecamatan)
+class KecamatanAdmin(admin.ModelAdmin):
+    list_display = ["code", "name"]
+
+
+@admin.register(Kelurahan)
+class KelurahanAdmin(admin.ModelAdmin):
+    list_display = ["name", "kecamatan"]
+    list_filter = ["kecamatan"]
+    list_select_related = ["kecamatan"]
+
+
+@admin.register(ProtocolRoad)
+class ProtocolRoadAdmin(admin.ModelAdmin):
+    list_display = ["name", "kecamatan", "active"]
+    list_filter = ["active", "kecamatan"]
+    search_fields = ["name"]
+
+
+class ResponsiblePersonInline(SensitiveFieldsMixin, admin.StackedInline):
+    model = ResponsiblePerson
+    extra = 0
+    fields = ["name", "role", "phone", "email", "nik"]
+    sensitive_fields = {"nik": ("registry.view_personal_data", "masked_nik")}
+
+    @admin.display(description=_("NIK"))
+    def masked_nik(self, obj):
+        return obj.masked_nik
+
+
+class CameraInline(SensitiveFieldsMixin, admin.StackedInline):
+    model = Camera
+    extra = 0
+    show_change_link = True
+    sensitive_fields = {"rtsp_url": ("registry.view_stream_address", "stream_address_hidden")}
+
+    @admin.display(description=_("RTSP stream address"))
+    def stream_address_hidden(self, obj):
+        return _("(hidden)") if obj.rtsp_url else "—"
+
+
+@admin.register(Premises)
+class PremisesAdmin(admin.ModelAdmin):
+    list_display = ["name", "category", "ownership", "road", "kelurahan", "verification_status", "designated_on"]
+    list_filter = ["verification_status", "category", "ownership", "source", "road", "kelurahan__kecamatan"]
+    list_select_related = ["road", "kelurahan__kecamatan"]
+    search_fields = ["name", "nib", "address"]
+    autocomplete_fields = ["road"]
+    date_hierarchy = "designated_on"
+    inlines = [ResponsiblePersonInline, CameraInline]
+    fieldsets = [
+        (None, {"fields": ["name", "category", "ownership", "nib"]}),
+        (_("Location"), {"fields": ["road", "address", "kelurahan", "latitude", "longitude"]}),
+        (_("Obligation and verification"), {"fields": ["designated_on", "source", "verification_status", "rejection_reason"]}),
+    ]
+
+
+@admin.register(ResponsiblePerson)
+class ResponsiblePersonAdmin(SensitiveFieldsMixin, admin.ModelAdmin):
+    list_display = ["name", "role", "premises", "phone", "masked_nik"]
+    search_fields = ["name", "premises__name", "phone"]
+    list_select_related = ["premises"]
+    autocomplete_fields = ["premises"]
+    fields = ["premises", "name", "role", "phone", "email", "nik"]
+    sensitive_fields = {"nik": ("registry.view_personal_data", "masked_nik")}
+
+    @admin.display(description=_("NIK"))
+    def masked_nik(self, obj):
+        return obj.masked_nik
+
+
+@admin.register(Camera)
+class CameraAdmin(SensitiveFieldsMixin, admin.ModelAdmin):
+    list_display = ["label", "premises", "brand", "model", "camera_type", "status"]
+    list_filter = ["status", "camera_type", "faces_road", "premises__road"]
+    list_select_related = ["premises"]
+    search_fields = ["label", "brand", "model", "premises__name"]
+    autocomplete_fields = ["premises"]
+    readonly_fields = ["spec_check"]
+    sensitive_fields = {"rtsp_url": ("registry.view_stream_address", "stream_address_hidden")}
+
+    def get_list_display(self, request):
+        standard = CameraStandard.objects.in_force(timezone.localdate())  # once per page, not per row
+
+        @admin.display(description=_("meets the standard"), boolean=True)
+        def verdict(obj):
+            return None if standard is None else obj.check_against(standard).meets_standard
+
+        return [*super().get_list_display(request), verdict]
+
+    @admin.display(description=_("check against the standard in force"))
+    def spec_check(self, obj):
+        standard = CameraStandard.objects.in_force(timezone.localdate())
+        if obj.pk is None or standard is None:
+            return "—"
+        result = obj.check_against(standard)
+        head = format_html(
+            "{}: {} m. {}",
+            _("Face identification distance"),
+            result.identification_distance_m,
+            _("Meets the standard.") if result.meets_standard else _("Does not meet the standard:"),
+        )
+        return head + format_html("<ul>{}</ul>", format_html_join("", "<li>{}</li>", ((f.message,) for f in result.findings)))
+
+    @admin.display(description=_("RTSP stream address"))
+    def stream_address_hidden(self, obj):
+        return _("(hidden)") if obj.rtsp_url else "—"
+
+
+@admin.register(CameraStandard)
+class CameraStandardAdmin(admin.ModelAdmin):
+    """Supervisors add versions; a version in force is read-only (a change is a new version)."""
+
+    list_display = ["version", "effective_from", "min_pan_deg", "face_distance_m", "min_retention_days", "created_by"]
+    readonly_fields = ["version", "created_by", "new_version_link"]
+
+    def _in_force(self, obj):
+        return obj is not None and obj.pk is not None and obj.effective_from <= timezone.localdate()
+
+    def get_readonly_fields(self, request, obj=None):
+        if self._in_force(obj):
+            return ["version", "effective_from", "notes", *SETTING_FIELDS, "created_by", "new_version_link"]
+        return self.readonly_fields
+
+    def has_delete_permission(self, request, obj=None):
+        return not self._in_force(obj) and super().has_delete_permission(request, obj)
+
+    @admin.display(description=_("change"))
+    def new_version_link(self, obj):
+        if not self._in_force(obj):
+            return "—"
+        url = reverse("admin:registry_camerastandard_add") + f"?from_version={obj.pk}"
+        return format_html('<a href="{}">{}</a>', url, _("Create a new version from this one"))
+
+    def get_changeform_initial_data(self, request):
+        initial = super().get_changeform_initial_data(request)
+        source = CameraStandard.objects.filter(pk=request.GET.get("from_version") or None).first()
+        if source is not None:
+            initial.pop("from_version", None)
+            initial.update({name: getattr(source, name) for name in SETTING_FIELDS})
+        return initial
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.created_by = request.user
+        super().save_model(request, obj, form, change)

@@ -1,0 +1,562 @@
+"""What exists: protocol roads, premises on them, the people responsible, their CCTV units,
+and the versioned camera standard they are judged against (Perwali Bontang No. 25/2019)."""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from . import spec_check
+from .validators import (
+    BONTANG_LAT_MAX,
+    BONTANG_LAT_MIN,
+    BONTANG_LON_MAX,
+    BONTANG_LON_MIN,
+    RTSP_CREDENTIALS_RE,
+    mask_nik,
+    normalise_phone,
+    validate_latitude,
+    validate_line_geometry,
+    validate_longitude,
+    validate_nib,
+    validate_nik,
+    validate_rtsp_url,
+)
+
+
+def _in_choices(field, choices):
+    return Q(**{f"{field}__in": choices.values})
+
+
+# ---------------------------------------------------------------------------
+# Administrative areas (Kemendagri code 64.74), loaded by migration 0002.
+
+
+class Kecamatan(models.Model):
+    code = models.CharField(_("Kemendagri code"), max_length=8, unique=True)
+    name = models.CharField(_("name"), max_length=60, unique=True)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("district (kecamatan)")
+        verbose_name_plural = _("districts (kecamatan)")
+
+    def __str__(self):
+        return self.name
+
+
+class Kelurahan(models.Model):
+    kecamatan = models.ForeignKey(Kecamatan, on_delete=models.PROTECT, related_name="kelurahan", verbose_name=_("district"))
+    name = models.CharField(_("name"), max_length=60)
+
+    class Meta:
+        ordering = ["kecamatan__code", "name"]
+        verbose_name = _("sub-district (kelurahan)")
+        verbose_name_plural = _("sub-districts (kelurahan)")
+        constraints = [models.UniqueConstraint(fields=["kecamatan", "name"], name="kelurahan_unique_per_kecamatan")]
+
+    def __str__(self):
+        return f"{self.name}, {self.kecamatan.name}"
+
+
+# ---------------------------------------------------------------------------
+# Protocol roads and premises
+
+
+class ProtocolRoad(models.Model):
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    kecamatan = models.ForeignKey(
+        Kecamatan, on_delete=models.PROTECT, related_name="roads", verbose_name=_("district")
+    )
+    geometry = models.JSONField(
+        _("line geometry"),
+        null=True,
+        blank=True,
+        validators=[validate_line_geometry],
+        help_text=_("Optional: a list of [latitude, longitude] points along the road."),
+    )
+    active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("protocol road")
+        verbose_name_plural = _("protocol roads")
+
+    def __str__(self):
+        return self.name
+
+
+class PremisesQuerySet(models.QuerySet):
+    def obligated(self, as_of):
+        """Premises designated as obligated on or before `as_of` (by mayoral decree)."""
+        return self.filter(designated_on__lte=as_of).exclude(verification_status=Premises.Verification.REJECTED)
+
+
+class PremisesCategory(models.TextChoices):
+    RUKO = "ruko", _("Shophouse (ruko)")
+    MINIMARKET = "minimarket", _("Minimarket")
+    OFFICE = "office", _("Office")
+    PLAZA = "plaza", _("Plaza / mall")
+    BANK = "bank", _("Bank")
+    TELECOM = "telecom", _("Telecom office")
+    POST_OFFICE = "post_office", _("Post office")
+    GOVERNMENT_OFFICE = "government_office", _("Government office")
+    HOTEL = "hotel", _("Hotel")
+    OTHER = "other", _("Other")
+
+class Ownership(models.TextChoices):
+    GOVERNMENT = "government", _("Government")
+    PRIVATE = "private", _("Private")
+
+class EntrySource(models.TextChoices):
+    OFFICER = "officer", _("Entered by an officer")
+    SELF_REGISTRATION = "self_registration", _("Self-registration by the owner")
+    IMPORT = "import", _("Import")
+
+class Verification(models.TextChoices):
+    PENDING = "pending", _("Pending verification")
+    VERIFIED = "verified", _("Verified")
+    REJECTED = "rejected", _("Rejected")
+
+
+class Premises(models.Model):
+    Category = PremisesCategory
+    Ownership = Ownership
+    Source = EntrySource
+    Verification = Verification
+
+    name = models.CharField(_("name"), max_length=150)
+    category = models.CharField(_("category"), max_length=20, choices=Category.choices)
+    ownership = models.CharField(_("ownership"), max_length=12, choices=Ownership.choices)
+    road = models.ForeignKey(ProtocolRoad, on_delete=models.PROTECT, related_name="premises", verbose_name=_("protocol road"))
+    address = models.CharField(_("street address"), max_length=200)
+    kelurahan = models.ForeignKey(
+        Kelurahan, on_delete=models.PROTECT, related_name="premises", verbose_name=_("sub-district (kelurahan)")
+    )
+    latitude = models.DecimalField(_("latitude"), max_digits=8, decimal_places=6, validators=[validate_latitude])
+    longitude = models.DecimalField(_("longitude"), max_digits=9, decimal_places=6, validators=[validate_longitude])
+    nib = models.CharField(
+        _("NIB"),
+        max_length=13,
+        blank=True,
+        validators=[validate_nib],
+        help_text=_("Business registration number from OSS: 13 digits. Required for private businesses."),
+    )
+    designated_on = models.DateField(
+        _("designated as obligated on"),
+        null=True,
+        blank=True,
+        help_text=_("Date of the mayoral decree (SK) that obliges this building to run CCTV."),
+    )
+    source = models.CharField(_("entered through"), max_length=20, choices=Source.choices, default=Source.OFFICER)
+    verification_status = models.CharField(
+        _("verification"), max_length=10, choices=Verification.choices, default=Verification.PENDING
+    )
+    rejection_reason = models.TextField(_("reason for rejection"), blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    objects = PremisesQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name", "pk"]
+        verbose_name = _("premises")
+        verbose_name_plural = _("premises")
+        permissions = [("verify_premises", _("Can verify or reject a registration"))]
+        constraints = [
+            models.CheckConstraint(condition=_in_choices("category", PremisesCategory), name="premises_category_valid"),
+            models.CheckConstraint(condition=_in_choices("ownership", Ownership), name="premises_ownership_valid"),
+            models.CheckConstraint(condition=_in_choices("source", EntrySource), name="premises_source_valid"),
+            models.CheckConstraint(
+                condition=_in_choices("verification_status", Verification), name="premises_verification_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(latitude__gte=BONTANG_LAT_MIN, latitude__lte=BONTANG_LAT_MAX)
+                & Q(longitude__gte=BONTANG_LON_MIN, longitude__lte=BONTANG_LON_MAX),
+                name="premises_inside_bontang",
+                violation_error_message=_("The location is outside Kota Bontang."),
+            ),
+            # Private businesses carry their 13-digit NIB; government buildings have none.
+            models.CheckConstraint(
+                condition=Q(ownership="private", nib__regex=r"^[0-9]{13}$") | Q(ownership="government", nib=""),
+                name="premises_nib_matches_ownership",
+                violation_error_message=_("A private business needs its 13-digit NIB; a government building has none."),
+            ),
+            models.CheckConstraint(
+                condition=Q(verification_status="rejected") & ~Q(rejection_reason="")
+                | ~Q(verification_status="rejected"),
+                name="premises_rejection_has_reason",
+                violation_error_message=_("Give the reason for the rejection."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def kecamatan(self):
+        return self.kelurahan.kecamatan
+
+    def clean(self):
+        errors = {}
+        if self.ownership == self.Ownership.PRIVATE and not self.nib:
+            errors["nib"] = _("A private business must give its 13-digit NIB.")
+        if self.ownership == self.Ownership.GOVERNMENT and self.nib:
+            errors["nib"] = _("A government building has no NIB: leave it empty.")
+        if self.verification_status == self.Verification.REJECTED and not self.rejection_reason.strip():
+            errors["rejection_reason"] = _("Give the reason for the rejection.")
+        if errors:
+            raise ValidationError(errors)
+
+
+class ResponsiblePerson(models.Model):
+    """The owner or manager answerable for a building's CCTV (penanggung jawab)."""
+
+    premises = models.ForeignKey(
+        Premises, on_delete=models.CASCADE, related_name="responsible_persons", verbose_name=_("premises")
+    )
+    name = models.CharField(_("name"), max_length=120)
+    role = models.CharField(_("role"), max_length=80, help_text=_("For example: owner, branch manager."))
+    phone = models.CharField(_("phone"), max_length=16, help_text=_("Stored as +62…"))
+    email = models.EmailField(_("e-mail"), blank=True)
+    nik = models.CharField(
+        _("NIK"),
+        max_length=16,
+        blank=True,
+        validators=[validate_nik],
+        help_text=_("Optional. Citizen ID number, 16 digits: personal data, shown masked."),
+    )
+
+    class Meta:
+        ordering = ["premises", "name"]
+        verbose_name = _("responsible person")
+        verbose_name_plural = _("responsible persons")
+        permissions = [("view_personal_data", _("Can see unmasked personal data (NIK)"))]
+        constraints = [
+            models.CheckConstraint(condition=Q(nik="") | Q(nik__regex=r"^[0-9]{16}$"), name="person_nik_16_digits"),
+            models.CheckConstraint(condition=Q(phone__regex=r"^\+62[1-9][0-9]{6,11}$"), name="person_phone_normalised"),
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.role})"
+
+    @property
+    def masked_nik(self):
+        return mask_nik(self.nik)
+
+    def clean_fields(self, exclude=None):
+        # Normalise before the constraint checks see the number.
+        if self.phone:
+            try:
+                self.phone = normalise_phone(self.phone)
+            except ValidationError as error:
+                raise ValidationError({"phone": error.messages}) from None
+        super().clean_fields(exclude=exclude)
+
+
+# ---------------------------------------------------------------------------
+# CCTV units
+
+
+class OnvifProfile(models.TextChoices):
+    S = "S", _("Profile S (streaming, PTZ)")
+    T = "T", _("Profile T (H.265, events)")
+    G = "G", _("Profile G (recording)")
+    M = "M", _("Profile M (analytics)")
+
+
+class CameraType(models.TextChoices):
+    FIXED = "fixed", _("Fixed (bullet)")
+    DOME = "dome", _("Dome")
+    PTZ = "ptz", _("PTZ (pan-tilt-zoom)")
+    FISHEYE = "fisheye", _("Fisheye / 360°")
+
+class CameraStatus(models.TextChoices):
+    ACTIVE = "active", _("Active")
+    FAULTY = "faulty", _("Faulty")
+    REMOVED = "removed", _("Removed")
+
+
+class Camera(models.Model):
+    Type = CameraType
+    Status = CameraStatus
+
+    premises = models.ForeignKey(Premises, on_delete=models.CASCADE, related_name="cameras", verbose_name=_("premises"))
+    label = models.CharField(_("label / location"), max_length=100, help_text=_("For example: front door, parking."))
+    brand = models.CharField(_("brand"), max_length=60)
+    model = models.CharField(_("model"), max_length=80)
+    camera_type = models.CharField(_("type"), max_length=10, choices=Type.choices)
+    pan_range_deg = models.PositiveSmallIntegerField(
+        _("pan range (°)"), validators=[MaxValueValidator(360)], help_text=_("How far it turns: 0 to 360 degrees.")
+    )
+    hfov_wide_deg = models.FloatField(
+        _("field of view, wide end (°)"),
+        validators=[MinValueValidator(1), MaxValueValidator(360)],
+        help_text=_("Horizontal field of view at the widest zoom, from the data sheet."),
+    )
+    hfov_tele_deg = models.FloatField(
+        _("field of view, tele end (°)"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0.1), MaxValueValidator(360)],
+        help_text=_("Horizontal field of view at full optical zoom. Leave empty if you give the zoom factor."),
+    )
+    optical_zoom = models.FloatField(
+        _("optical zoom (×)"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(100)],
+        help_text=_("Optical zoom factor, for example 25. Digital zoom does not count."),
+    )
+    resolution_h_px = models.PositiveIntegerField(
+        _("horizontal resolution (px)"), validators=[MinValueValidator(1), MaxValueValidator(20000)]
+    )
+    resolution_v_px = models.PositiveIntegerField(
+        _("vertical resolution (px)"), validators=[MinValueValidator(1), MaxValueValidator(20000)]
+    )
+    night_vision = models.BooleanField(_("night vision (IR)"), default=False)
+    night_vision_range_m = models.PositiveSmallIntegerField(
+        _("night vision range (m)"), null=True, blank=True, validators=[MaxValueValidator(500)]
+    )
+    retention_days = models.PositiveSmallIntegerField(
+        _("recording retention (days)"), validators=[MaxValueValidator(3650)]
+    )
+    onvif_profile_s = models.BooleanField(_("ONVIF Profile S"), default=False)
+    onvif_profile_t = models.BooleanField(_("ONVIF Profile T"), default=False)
+    onvif_profile_g = models.BooleanField(_("ONVIF Profile G"), default=False)
+    onvif_profile_m = models.BooleanField(_("ONVIF Profile M"), default=False)
+    rtsp_url = models.CharField(
+        _("RTSP stream address"),
+        max_length=300,
+        blank=True,
+        validators=[validate_rtsp_url],
+        help_text=_("For example rtsp://192.168.1.10:554/stream1, without user name or password."),
+    )
+    faces_road = models.BooleanField(_("faces the public road"), default=False)
+    installed_on = models.DateField(_("installed on"), null=True, blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.ACTIVE)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        ordering = ["premises", "label", "pk"]
+        verbose_name = _("CCTV camera")
+        verbose_name_plural = _("CCTV cameras")
+        permissions = [("view_stream_address", _("Can see camera stream addresses"))]
+        constraints = [
+            models.CheckConstraint(condition=_in_choices("camera_type", CameraType), name="camera_type_valid"),
+            models.CheckConstraint(condition=_in_choices("status", CameraStatus), name="camera_status_valid"),
+            models.CheckConstraint(condition=Q(pan_range_deg__lte=360), name="camera_pan_range_0_360"),
+            models.CheckConstraint(condition=Q(hfov_wide_deg__gt=0, hfov_wide_deg__lte=360), name="camera_hfov_wide_range"),
+            models.CheckConstraint(
+                condition=Q(hfov_tele_deg__isnull=True) | Q(hfov_tele_deg__gt=0, hfov_tele_deg__lte=models.F("hfov_wide_deg")),
+                name="camera_hfov_tele_not_wider_than_wide",
+                violation_error_message=_("The tele field of view cannot be wider than the wide one."),
+            ),
+            models.CheckConstraint(
+                condition=Q(optical_zoom__isnull=True) | Q(optical_zoom__gte=1), name="camera_zoom_at_least_1"
+            ),
+            models.CheckConstraint(
+                condition=Q(resolution_h_px__gt=0, resolution_v_px__gt=0), name="camera_resolution_positive"
+            ),
+            # A stream address never carries user:password (DOMAIN.md section 3).
+            models.CheckConstraint(
+                condition=~Q(rtsp_url__regex=RTSP_CREDENTIALS_RE),
+                name="camera_rtsp_without_credentials",
+                violation_error_message=_("Remove the user name and password from the stream address."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.label} ({self.brand} {self.model})"
+
+    @property
+    def onvif_profiles(self):
+        return {p for p in OnvifProfile.values if getattr(self, f"onvif_profile_{p.lower()}")}
+
+    @onvif_profiles.setter
+    def onvif_profiles(self, profiles):
+        for p in OnvifProfile.values:
+            setattr(self, f"onvif_profile_{p.lower()}", p in profiles)
+
+    def clean(self):
+        if self.hfov_tele_deg is not None and self.hfov_wide_deg is not None and self.hfov_tele_deg > self.hfov_wide_deg:
+            raise ValidationError(
+                {"hfov_tele_deg": _("The tele field of view cannot be wider than the wide one.")}
+            )
+
+    def check_against(self, standard):
+        """This camera's verdict under `standard` (see registry.spec_check)."""
+        return spec_check.check_camera(self, standard)
+
+
+# ---------------------------------------------------------------------------
+# The camera standard: versioned, effective-dated settings (DOMAIN.md section 3)
+
+
+def default_pixel_density_levels():
+    """IEC 62676-4 levels in px/m; the 2024 renaming can be entered as a new version."""
+    return {"detect": 25, "observe": 62.5, "recognise": 125, "identify": 250}
+
+
+def default_required_onvif_profiles():
+    return ["S"]
+
+
+def default_min_road_cameras_by_category():
+    return {"bank": 2, "plaza": 2, "government_office": 2}
+
+
+class StandardInForce(Exception):
+    """A standard version in force is never edited in place: create a new version."""
+
+
+class CameraStandardQuerySet(models.QuerySet):
+    def in_force(self, as_of):
+        """The version in force on `as_of` (a date), or None before the first one."""
+        return self.filter(effective_from__lte=as_of).order_by("-effective_from").first()
+
+
+class CameraStandard(models.Model):
+    version = models.PositiveIntegerField(_("version"), unique=True, editable=False)
+    effective_from = models.DateField(_("in force from"), unique=True)
+    notes = models.TextField(_("notes"), blank=True, help_text=_("What changed and why, with the decision's reference."))
+
+    min_pan_deg = models.PositiveSmallIntegerField(
+        _("minimum pan range (°)"), default=90, validators=[MaxValueValidator(360)],
+        help_text=_("Perwali 25/2019: the camera turns 360°, or at least 90°."),
+    )
+    recommended_pan_deg = models.PositiveSmallIntegerField(
+        _("recommended pan range (°)"), default=360, validators=[MaxValueValidator(360)]
+    )
+    pixel_density_levels = models.JSONField(
+        _("pixel-density levels (px/m)"), default=default_pixel_density_levels,
+        help_text=_("IEC 62676-4 levels: name → pixels per metre of scene width."),
+    )
+    face_level = models.CharField(
+        _("level for face identification"), max_length=30, default="identify",
+        help_text=_("One of the pixel-density levels above."),
+    )
+    face_distance_m = models.FloatField(
+        _("face identification distance (m)"), default=10, validators=[MinValueValidator(0.5), MaxValueValidator(200)],
+        help_text=_("The face level must be reached at this distance, at the tele end."),
+    )
+    min_resolution_h_px = models.PositiveIntegerField(_("minimum horizontal resolution (px)"), default=1920)
+    min_resolution_v_px = models.PositiveIntegerField(_("minimum vertical resolution (px)"), default=1080)
+    min_retention_days = models.PositiveSmallIntegerField(_("minimum recording retention (days)"), default=30)
+    night_vision_required_facing_road = models.BooleanField(
+        _("night vision required for cameras facing the road"), default=True
+    )
+    required_onvif_profiles = models.JSONField(
+        _("required ONVIF profiles"), default=default_required_onvif_profiles, help_text=_('For example ["S"].')
+    )
+    rtsp_required = models.BooleanField(_("RTSP stream address required"), default=True)
+    min_road_cameras = models.PositiveSmallIntegerField(_("minimum cameras facing the road"), default=1)
+    min_road_cameras_by_category = models.JSONField(
+        _("minimum cameras facing the road, by category"), default=default_min_road_cameras_by_category, blank=True,
+        help_text=_("Exceptions to the minimum, by premises category."),
+    )
+    inspection_interval_months = models.PositiveSmallIntegerField(
+        _("inspection interval (months)"), default=6, validators=[MinValueValidator(1)],
+        help_text=_("Perwali 25/2019: monitoring and evaluation every 6 months."),
+    )
+    grace_period_days = models.PositiveSmallIntegerField(
+        _("grace period for a new obligation (days)"), default=90
+    )
+    warning_grace_days = models.PositiveSmallIntegerField(
+        _("grace period after each warning (days)"), default=7, validators=[MinValueValidator(1)],
+        help_text=_("Perwali 25/2019 Pasal 15: 7 days after SP1, SP2 and SP3."),
+    )
+    revocation_after_freeze_months = models.PositiveSmallIntegerField(
+        _("revocation after permit freeze (months)"), default=3, validators=[MinValueValidator(1)],
+        help_text=_("Perwali 25/2019 Pasal 15: revoked no later than 3 months after freezing."),
+    )
+
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, editable=False,
+        related_name="+", verbose_name=_("created by"),
+    )
+
+    objects = CameraStandardQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-effective_from"]
+        verbose_name = _("camera standard version")
+        verbose_name_plural = _("camera standard versions")
+        constraints = [
+            models.CheckConstraint(condition=Q(min_pan_deg__lte=360, recommended_pan_deg__lte=360), name="standard_pan_0_360"),
+            models.CheckConstraint(condition=Q(face_distance_m__gt=0), name="standard_face_distance_positive"),
+            models.CheckConstraint(
+                condition=Q(min_resolution_h_px__gt=0, min_resolution_v_px__gt=0), name="standard_resolution_positive"
+            ),
+            models.CheckConstraint(
+                condition=Q(inspection_interval_months__gt=0, warning_grace_days__gt=0, revocation_after_freeze_months__gt=0),
+                name="standard_intervals_positive",
+            ),
+        ]
+
+    def __str__(self):
+        return _("Standard v%(version)s (from %(date)s)") % {"version": self.version, "date": self.effective_from}
+
+    @property
+    def face_px_per_m(self):
+        return float(self.pixel_density_levels[self.face_level])
+
+    def min_road_cameras_for(self, category):
+        return int(self.min_road_cameras_by_category.get(category, self.min_road_cameras))
+
+    def is_in_force(self, as_of):
+        return self.effective_from <= as_of
+
+    def clean(self):
+        errors = {}
+        levels = self.pixel_density_levels
+        if not isinstance(levels, dict) or not levels or not all(
+            isinstance(v, (int, float)) and not isinstance(v, bool) and v > 0 for v in levels.values()
+        ):
+            errors["pixel_density_levels"] = _('Enter levels as {"name": pixels per metre, …}, each above 0.')
+        elif self.face_level not in levels:
+            errors["face_level"] = _("Choose one of the pixel-density levels: %(levels)s.") % {
+                "levels": ", ".join(levels)
+            }
+        profiles = self.required_onvif_profiles
+        if not isinstance(profiles, list) or not set(profiles) <= set(OnvifProfile.values):
+            errors["required_onvif_profiles"] = _('Enter a list of ONVIF profiles from S, T, G, M, for example ["S"].')
+        by_category = self.min_road_cameras_by_category or {}
+        if not isinstance(by_category, dict) or not all(
+            key in Premises.Category.values and isinstance(v, int) and not isinstance(v, bool) and v >= 0
+            for key, v in by_category.items()
+        ):
+            errors["min_road_cameras_by_category"] = _(
+                'Enter {"category": number of cameras, …} with categories from the premises list.'
+            )
+        today = timezone.localdate()
+        if self.effective_from and self.effective_from < today and self._state.adding:
+            errors["effective_from"] = _(
+                "A new version cannot start in the past: findings already made stay judged by the old one."
+            )
+        if errors:
+            raise ValidationError(errors)
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            stored = type(self).objects.filter(pk=self.pk).values_list("effective_from", flat=True).first()
+            if stored is not None and stored <= timezone.localdate():
+                raise StandardInForce(
+                    _("Standard v%(version)s is in force: create a new version instead.") % {"version": self.version}
+                )
+        if self.version is None:
+            last = type(self).objects.aggregate(models.Max("version"))["version__max"] or 0
+            self.version = last + 1
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        if self.effective_from <= timezone.localdate():
+            raise StandardInForce(
+                _("Standard v%(version)s is in force: it is kept for the audit trail.") % {"version": self.version}
+            )
+        return super().delete(*args, **kwargs)
