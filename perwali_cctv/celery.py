@@ -1,4 +1,5 @@
 """The Celery app. Tasks live in each app's tasks.py and stay thin wrappers over plain functions."""
+
 import os
 
 from celery import Celery

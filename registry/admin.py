@@ -8,7 +8,9 @@ from django.utils.translation import gettext_lazy as _
 
 from .models import Camera, CameraStandard, Kecamatan, Kelurahan, Premises, ProtocolRoad, ResponsiblePerson
 
-SETTING_FIELDS = [f.name for f in CameraStandard._meta.fields if f.editable and f.name not in ("id", "effective_from", "notes")]
+SETTING_FIELDS = [
+    f.name for f in CameraStandard._meta.fields if f.editable and f.name not in ("id", "effective_from", "notes")
+]
 
 
 class SensitiveFieldsMixin:
@@ -87,7 +89,10 @@ class PremisesAdmin(admin.ModelAdmin):
     fieldsets = [
         (None, {"fields": ["name", "category", "ownership", "nib"]}),
         (_("Location"), {"fields": ["road", "address", "kelurahan", "latitude", "longitude"]}),
-        (_("Obligation and verification"), {"fields": ["designated_on", "source", "verification_status", "rejection_reason"]}),
+        (
+            _("Obligation and verification"),
+            {"fields": ["designated_on", "source", "verification_status", "rejection_reason"]},
+        ),
     ]
 
 
@@ -136,7 +141,9 @@ class CameraAdmin(SensitiveFieldsMixin, admin.ModelAdmin):
             result.identification_distance_m,
             _("Meets the standard.") if result.meets_standard else _("Does not meet the standard:"),
         )
-        return head + format_html("<ul>{}</ul>", format_html_join("", "<li>{}</li>", ((f.message,) for f in result.findings)))
+        return head + format_html(
+            "<ul>{}</ul>", format_html_join("", "<li>{}</li>", ((f.message,) for f in result.findings))
+        )
 
     @admin.display(description=_("RTSP stream address"))
     def stream_address_hidden(self, obj):

@@ -49,7 +49,9 @@ class Kecamatan(models.Model):
 
 
 class Kelurahan(models.Model):
-    kecamatan = models.ForeignKey(Kecamatan, on_delete=models.PROTECT, related_name="kelurahan", verbose_name=_("district"))
+    kecamatan = models.ForeignKey(
+        Kecamatan, on_delete=models.PROTECT, related_name="kelurahan", verbose_name=_("district")
+    )
     name = models.CharField(_("name"), max_length=60)
 
     class Meta:
@@ -68,9 +70,7 @@ class Kelurahan(models.Model):
 
 class ProtocolRoad(models.Model):
     name = models.CharField(_("name"), max_length=100, unique=True)
-    kecamatan = models.ForeignKey(
-        Kecamatan, on_delete=models.PROTECT, related_name="roads", verbose_name=_("district")
-    )
+    kecamatan = models.ForeignKey(Kecamatan, on_delete=models.PROTECT, related_name="roads", verbose_name=_("district"))
     geometry = models.JSONField(
         _("line geometry"),
         null=True,
@@ -107,14 +107,17 @@ class PremisesCategory(models.TextChoices):
     HOTEL = "hotel", _("Hotel")
     OTHER = "other", _("Other")
 
+
 class Ownership(models.TextChoices):
     GOVERNMENT = "government", _("Government")
     PRIVATE = "private", _("Private")
+
 
 class EntrySource(models.TextChoices):
     OFFICER = "officer", _("Entered by an officer")
     SELF_REGISTRATION = "self_registration", _("Self-registration by the owner")
     IMPORT = "import", _("Import")
+
 
 class Verification(models.TextChoices):
     PENDING = "pending", _("Pending verification")
@@ -131,7 +134,9 @@ class Premises(models.Model):
     name = models.CharField(_("name"), max_length=150)
     category = models.CharField(_("category"), max_length=20, choices=Category.choices)
     ownership = models.CharField(_("ownership"), max_length=12, choices=Ownership.choices)
-    road = models.ForeignKey(ProtocolRoad, on_delete=models.PROTECT, related_name="premises", verbose_name=_("protocol road"))
+    road = models.ForeignKey(
+        ProtocolRoad, on_delete=models.PROTECT, related_name="premises", verbose_name=_("protocol road")
+    )
     address = models.CharField(_("street address"), max_length=200)
     kelurahan = models.ForeignKey(
         Kelurahan, on_delete=models.PROTECT, related_name="premises", verbose_name=_("sub-district (kelurahan)")
@@ -274,6 +279,7 @@ class CameraType(models.TextChoices):
     PTZ = "ptz", _("PTZ (pan-tilt-zoom)")
     FISHEYE = "fisheye", _("Fisheye / 360°")
 
+
 class CameraStatus(models.TextChoices):
     ACTIVE = "active", _("Active")
     FAULTY = "faulty", _("Faulty")
@@ -350,9 +356,12 @@ class Camera(models.Model):
             models.CheckConstraint(condition=_in_choices("camera_type", CameraType), name="camera_type_valid"),
             models.CheckConstraint(condition=_in_choices("status", CameraStatus), name="camera_status_valid"),
             models.CheckConstraint(condition=Q(pan_range_deg__lte=360), name="camera_pan_range_0_360"),
-            models.CheckConstraint(condition=Q(hfov_wide_deg__gt=0, hfov_wide_deg__lte=360), name="camera_hfov_wide_range"),
             models.CheckConstraint(
-                condition=Q(hfov_tele_deg__isnull=True) | Q(hfov_tele_deg__gt=0, hfov_tele_deg__lte=models.F("hfov_wide_deg")),
+                condition=Q(hfov_wide_deg__gt=0, hfov_wide_deg__lte=360), name="camera_hfov_wide_range"
+            ),
+            models.CheckConstraint(
+                condition=Q(hfov_tele_deg__isnull=True)
+                | Q(hfov_tele_deg__gt=0, hfov_tele_deg__lte=models.F("hfov_wide_deg")),
                 name="camera_hfov_tele_not_wider_than_wide",
                 violation_error_message=_("The tele field of view cannot be wider than the wide one."),
             ),
@@ -383,10 +392,12 @@ class Camera(models.Model):
             setattr(self, f"onvif_profile_{p.lower()}", p in profiles)
 
     def clean(self):
-        if self.hfov_tele_deg is not None and self.hfov_wide_deg is not None and self.hfov_tele_deg > self.hfov_wide_deg:
-            raise ValidationError(
-                {"hfov_tele_deg": _("The tele field of view cannot be wider than the wide one.")}
-            )
+        if (
+            self.hfov_tele_deg is not None
+            and self.hfov_wide_deg is not None
+            and self.hfov_tele_deg > self.hfov_wide_deg
+        ):
+            raise ValidationError({"hfov_tele_deg": _("The tele field of view cannot be wider than the wide one.")})
 
     def check_against(self, standard):
         """This camera's verdict under `standard` (see registry.spec_check)."""
@@ -423,25 +434,34 @@ class CameraStandardQuerySet(models.QuerySet):
 class CameraStandard(models.Model):
     version = models.PositiveIntegerField(_("version"), unique=True, editable=False)
     effective_from = models.DateField(_("in force from"), unique=True)
-    notes = models.TextField(_("notes"), blank=True, help_text=_("What changed and why, with the decision's reference."))
+    notes = models.TextField(
+        _("notes"), blank=True, help_text=_("What changed and why, with the decision's reference.")
+    )
 
     min_pan_deg = models.PositiveSmallIntegerField(
-        _("minimum pan range (°)"), default=90, validators=[MaxValueValidator(360)],
+        _("minimum pan range (°)"),
+        default=90,
+        validators=[MaxValueValidator(360)],
         help_text=_("Perwali 25/2019: the camera turns 360°, or at least 90°."),
     )
     recommended_pan_deg = models.PositiveSmallIntegerField(
         _("recommended pan range (°)"), default=360, validators=[MaxValueValidator(360)]
     )
     pixel_density_levels = models.JSONField(
-        _("pixel-density levels (px/m)"), default=default_pixel_density_levels,
+        _("pixel-density levels (px/m)"),
+        default=default_pixel_density_levels,
         help_text=_("IEC 62676-4 levels: name → pixels per metre of scene width."),
     )
     face_level = models.CharField(
-        _("level for face identification"), max_length=30, default="identify",
+        _("level for face identification"),
+        max_length=30,
+        default="identify",
         help_text=_("One of the pixel-density levels above."),
     )
     face_distance_m = models.FloatField(
-        _("face identification distance (m)"), default=10, validators=[MinValueValidator(0.5), MaxValueValidator(200)],
+        _("face identification distance (m)"),
+        default=10,
+        validators=[MinValueValidator(0.5), MaxValueValidator(200)],
         help_text=_("The face level must be reached at this distance, at the tele end."),
     )
     min_resolution_h_px = models.PositiveIntegerField(_("minimum horizontal resolution (px)"), default=1920)
@@ -456,29 +476,40 @@ class CameraStandard(models.Model):
     rtsp_required = models.BooleanField(_("RTSP stream address required"), default=True)
     min_road_cameras = models.PositiveSmallIntegerField(_("minimum cameras facing the road"), default=1)
     min_road_cameras_by_category = models.JSONField(
-        _("minimum cameras facing the road, by category"), default=default_min_road_cameras_by_category, blank=True,
+        _("minimum cameras facing the road, by category"),
+        default=default_min_road_cameras_by_category,
+        blank=True,
         help_text=_("Exceptions to the minimum, by premises category."),
     )
     inspection_interval_months = models.PositiveSmallIntegerField(
-        _("inspection interval (months)"), default=6, validators=[MinValueValidator(1)],
+        _("inspection interval (months)"),
+        default=6,
+        validators=[MinValueValidator(1)],
         help_text=_("Perwali 25/2019: monitoring and evaluation every 6 months."),
     )
-    grace_period_days = models.PositiveSmallIntegerField(
-        _("grace period for a new obligation (days)"), default=90
-    )
+    grace_period_days = models.PositiveSmallIntegerField(_("grace period for a new obligation (days)"), default=90)
     warning_grace_days = models.PositiveSmallIntegerField(
-        _("grace period after each warning (days)"), default=7, validators=[MinValueValidator(1)],
+        _("grace period after each warning (days)"),
+        default=7,
+        validators=[MinValueValidator(1)],
         help_text=_("Perwali 25/2019 Pasal 15: 7 days after SP1, SP2 and SP3."),
     )
     revocation_after_freeze_months = models.PositiveSmallIntegerField(
-        _("revocation after permit freeze (months)"), default=3, validators=[MinValueValidator(1)],
+        _("revocation after permit freeze (months)"),
+        default=3,
+        validators=[MinValueValidator(1)],
         help_text=_("Perwali 25/2019 Pasal 15: revoked no later than 3 months after freezing."),
     )
 
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, editable=False,
-        related_name="+", verbose_name=_("created by"),
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        verbose_name=_("created by"),
     )
 
     objects = CameraStandardQuerySet.as_manager()
@@ -488,19 +519,42 @@ class CameraStandard(models.Model):
         verbose_name = _("camera standard version")
         verbose_name_plural = _("camera standard versions")
         constraints = [
-            models.CheckConstraint(condition=Q(min_pan_deg__lte=360, recommended_pan_deg__lte=360), name="standard_pan_0_360"),
+            models.CheckConstraint(
+                condition=Q(min_pan_deg__lte=360, recommended_pan_deg__lte=360), name="standard_pan_0_360"
+            ),
             models.CheckConstraint(condition=Q(face_distance_m__gt=0), name="standard_face_distance_positive"),
             models.CheckConstraint(
                 condition=Q(min_resolution_h_px__gt=0, min_resolution_v_px__gt=0), name="standard_resolution_positive"
             ),
             models.CheckConstraint(
-                condition=Q(inspection_interval_months__gt=0, warning_grace_days__gt=0, revocation_after_freeze_months__gt=0),
+                condition=Q(
+                    inspection_interval_months__gt=0, warning_grace_days__gt=0, revocation_after_freeze_months__gt=0
+                ),
                 name="standard_intervals_positive",
             ),
         ]
 
     def __str__(self):
         return _("Standard v%(version)s (from %(date)s)") % {"version": self.version, "date": self.effective_from}
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            stored = type(self).objects.filter(pk=self.pk).values_list("effective_from", flat=True).first()
+            if stored is not None and stored <= timezone.localdate():
+                raise StandardInForce(
+                    _("Standard v%(version)s is in force: create a new version instead.") % {"version": self.version}
+                )
+        if self.version is None:
+            last = type(self).objects.aggregate(models.Max("version"))["version__max"] or 0
+            self.version = last + 1
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        if self.effective_from <= timezone.localdate():
+            raise StandardInForce(
+                _("Standard v%(version)s is in force: it is kept for the audit trail.") % {"version": self.version}
+            )
+        return super().delete(*args, **kwargs)
 
     @property
     def face_px_per_m(self):
@@ -515,8 +569,10 @@ class CameraStandard(models.Model):
     def clean(self):
         errors = {}
         levels = self.pixel_density_levels
-        if not isinstance(levels, dict) or not levels or not all(
-            isinstance(v, (int, float)) and not isinstance(v, bool) and v > 0 for v in levels.values()
+        if (
+            not isinstance(levels, dict)
+            or not levels
+            or not all(isinstance(v, (int, float)) and not isinstance(v, bool) and v > 0 for v in levels.values())
         ):
             errors["pixel_density_levels"] = _('Enter levels as {"name": pixels per metre, …}, each above 0.')
         elif self.face_level not in levels:
@@ -541,22 +597,3 @@ class CameraStandard(models.Model):
             )
         if errors:
             raise ValidationError(errors)
-
-    def save(self, *args, **kwargs):
-        if not self._state.adding:
-            stored = type(self).objects.filter(pk=self.pk).values_list("effective_from", flat=True).first()
-            if stored is not None and stored <= timezone.localdate():
-                raise StandardInForce(
-                    _("Standard v%(version)s is in force: create a new version instead.") % {"version": self.version}
-                )
-        if self.version is None:
-            last = type(self).objects.aggregate(models.Max("version"))["version__max"] or 0
-            self.version = last + 1
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        if self.effective_from <= timezone.localdate():
-            raise StandardInForce(
-                _("Standard v%(version)s is in force: it is kept for the audit trail.") % {"version": self.version}
-            )
-        return super().delete(*args, **kwargs)

@@ -29,7 +29,7 @@ class SpecCheckRequestSerializer(serializers.ModelSerializer):
         required=False,
         default=list,
         max_length=4,
-        help_text=_("ONVIF profiles the camera supports, for example [\"S\", \"T\"]."),
+        help_text=_('ONVIF profiles the camera supports, for example ["S", "T"].'),
     )
     as_of = serializers.DateField(
         required=False, help_text=_("Judge against the standard in force on this date (default: today, WITA).")
@@ -74,7 +74,9 @@ class SpecCheckResponseSerializer(serializers.Serializer):
         help_text=_("Farthest distance (m) at which the camera identifies a face at its tele end (IEC 62676-4).")
     )
     meets_standard = serializers.BooleanField(help_text=_("True when there are no findings."))
-    findings = FindingSerializer(many=True, help_text=_("Every rule the camera fails; empty when it meets the standard."))
+    findings = FindingSerializer(
+        many=True, help_text=_("Every rule the camera fails; empty when it meets the standard.")
+    )
 
     @staticmethod
     def from_result(result, standard: CameraStandard):

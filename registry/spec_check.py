@@ -19,6 +19,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 # A lens this wide (fisheye) spreads its pixels over half the world or more: the
@@ -113,9 +114,7 @@ def check_camera(camera, standard):
                 setting="min_resolution_h_px, min_resolution_v_px",
                 required=f"{standard.min_resolution_h_px}×{standard.min_resolution_v_px}",
                 actual=f"{camera.resolution_h_px}×{camera.resolution_v_px}",
-                message=_(
-                    "Records %(actual)s pixels; the standard asks at least %(required)s (Full HD)."
-                )
+                message=_("Records %(actual)s pixels; the standard asks at least %(required)s (Full HD).")
                 % {
                     "actual": f"{camera.resolution_h_px}×{camera.resolution_v_px}",
                     "required": f"{standard.min_resolution_h_px}×{standard.min_resolution_v_px}",
@@ -172,8 +171,7 @@ def check_camera(camera, standard):
                 required=sorted(required_profiles),
                 actual=sorted(camera.onvif_profiles),
                 message=_(
-                    "Does not support ONVIF Profile %(missing)s, so the city command centre cannot "
-                    "connect to it."
+                    "Does not support ONVIF Profile %(missing)s, so the city command centre cannot connect to it."
                 )
                 % {"missing": ", ".join(missing)},
             )
@@ -186,9 +184,7 @@ def check_camera(camera, standard):
                 setting="rtsp_required",
                 required=True,
                 actual=False,
-                message=_(
-                    "Has no RTSP stream address, so the city command centre cannot connect to it."
-                ),
+                message=_("Has no RTSP stream address, so the city command centre cannot connect to it."),
             )
         )
 
@@ -207,6 +203,6 @@ def _floor(number, decimals):
 
 
 def _fmt(number):
-    """1 decimal (rounded down), without a trailing .0, as people write it."""
-    text = f"{_floor(number, 1):.1f}"
-    return text[:-2] if text.endswith(".0") else text
+    """1 decimal (rounded down), without a trailing ,0, in the reader's locale (3,8 m in Indonesian)."""
+    value = _floor(number, 1)
+    return number_format(value, decimal_pos=0 if value == int(value) else 1)

@@ -10,23 +10,46 @@ from django.db import migrations
 AREAS = {
     ("64.74.01", "Bontang Utara"): ["Bontang Kuala", "Bontang Baru", "Lok Tuan", "Guntung", "Gunung Elai", "Api-Api"],
     ("64.74.02", "Bontang Selatan"): [
-        "Tanjung Laut", "Berbas Tengah", "Berbas Pantai", "Satimpo", "Bontang Lestari", "Tanjung Laut Indah",
+        "Tanjung Laut",
+        "Berbas Tengah",
+        "Berbas Pantai",
+        "Satimpo",
+        "Bontang Lestari",
+        "Tanjung Laut Indah",
     ],
     ("64.74.03", "Bontang Barat"): ["Belimbing", "Gunung Telihan", "Kanaan"],
 }
 
-REGISTRY_MODELS = ["kecamatan", "kelurahan", "protocolroad", "premises", "responsibleperson", "camera", "camerastandard"]
+REGISTRY_MODELS = [
+    "kecamatan",
+    "kelurahan",
+    "protocolroad",
+    "premises",
+    "responsibleperson",
+    "camera",
+    "camerastandard",
+]
 VIEW_ALL = [f"view_{m}" for m in REGISTRY_MODELS]
 OFFICER = [
     *VIEW_ALL,
-    *(f"{action}_{m}" for action in ("add", "change") for m in ("protocolroad", "premises", "responsibleperson", "camera")),
+    *(
+        f"{action}_{m}"
+        for action in ("add", "change")
+        for m in ("protocolroad", "premises", "responsibleperson", "camera")
+    ),
     "verify_premises",
     "view_stream_address",
 ]
 ROLES = {
     "officer": OFFICER,
     # Supervisors approve escalations and change the standard's settings (DOMAIN.md section 4).
-    "supervisor": [*OFFICER, "add_camerastandard", "change_camerastandard", "delete_camerastandard", "view_personal_data"],
+    "supervisor": [
+        *OFFICER,
+        "add_camerastandard",
+        "change_camerastandard",
+        "delete_camerastandard",
+        "view_personal_data",
+    ],
     # Auditors read everything, masked: personal data only by an explicit grant.
     "auditor": VIEW_ALL,
 }

@@ -1,0 +1,34 @@
+"""The shared cast: an officer, a supervisor and an auditor (owners have no accounts yet)."""
+
+import pytest
+from django.contrib.auth.models import Group
+from django.core.cache import cache
+
+
+def _member(django_user_model, username, group):
+    user = django_user_model.objects.create_user(username=username, password="not-a-real-password-1", is_staff=True)
+    user.groups.add(Group.objects.get(name=group))
+    return user
+
+
+@pytest.fixture
+def officer(db, django_user_model):
+    return _member(django_user_model, "olivia_officer", "officer")
+
+
+@pytest.fixture
+def supervisor(db, django_user_model):
+    return _member(django_user_model, "sam_supervisor", "supervisor")
+
+
+@pytest.fixture
+def auditor(db, django_user_model):
+    return _member(django_user_model, "aditya_auditor", "auditor")
+
+
+@pytest.fixture(autouse=True)
+def _fresh_throttle_counters():
+    """Throttle counters live in the cache; one test's requests must not throttle the next."""
+    cache.clear()
+    yield
+    cache.clear()
