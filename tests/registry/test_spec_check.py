@@ -61,8 +61,14 @@ def test_a_compliant_ptz_camera_has_no_findings():
 
 
 def test_a_fixed_1080p_90_degree_dome_fails_pan_and_face_but_nothing_else():
-    dome = camera(camera_type="dome", pan_range_deg=0, hfov_wide_deg=90, optical_zoom=None,
-                  resolution_h_px=1920, resolution_v_px=1080)
+    dome = camera(
+        camera_type="dome",
+        pan_range_deg=0,
+        hfov_wide_deg=90,
+        optical_zoom=None,
+        resolution_h_px=1920,
+        resolution_v_px=1080,
+    )
     result = spec_check.check_camera(dome, standard())
     assert [f.rule for f in result.findings] == ["pan_range", "face_identification"]
     face = result.findings[1]
@@ -71,9 +77,19 @@ def test_a_fixed_1080p_90_degree_dome_fails_pan_and_face_but_nothing_else():
 
 
 def test_every_failing_rule_is_reported_not_only_the_first():
-    poor = camera(camera_type="fixed", pan_range_deg=0, hfov_wide_deg=80, optical_zoom=None,
-                  resolution_h_px=960, resolution_v_px=576, night_vision=False, retention_days=7,
-                  onvif_profile_s=False, rtsp_url="", faces_road=True)
+    poor = camera(
+        camera_type="fixed",
+        pan_range_deg=0,
+        hfov_wide_deg=80,
+        optical_zoom=None,
+        resolution_h_px=960,
+        resolution_v_px=576,
+        night_vision=False,
+        retention_days=7,
+        onvif_profile_s=False,
+        rtsp_url="",
+        faces_road=True,
+    )
     rules = [f.rule for f in spec_check.check_camera(poor, standard()).findings]
     assert rules == ["pan_range", "resolution", "face_identification", "retention", "night_vision", "onvif", "rtsp"]
 
@@ -102,7 +118,9 @@ def test_findings_follow_the_standard_version_they_are_judged_against():
 
 def test_the_face_level_is_read_from_the_standard_settings_not_a_constant():
     renamed = standard(pixel_density_levels={"characterise": 250, "validate": 500}, face_level="validate")
-    assert spec_check.identification_distance_m(camera(hfov_wide_deg=90, optical_zoom=None, resolution_h_px=3840), renamed) == pytest.approx(3.84)
+    assert spec_check.identification_distance_m(
+        camera(hfov_wide_deg=90, optical_zoom=None, resolution_h_px=3840), renamed
+    ) == pytest.approx(3.84)
 
 
 def test_messages_speak_the_owners_language():
@@ -111,10 +129,13 @@ def test_messages_speak_the_owners_language():
         indonesian = spec_check.check_camera(dome, standard()).findings[0].message
     with translation.override("en"):
         english = spec_check.check_camera(dome, standard()).findings[0].message
-    assert english == ("Recognises faces only up to 3.8 m; the standard asks 10 m: choose a zoom or a narrower "
-                       "lens, or more pixels.")
-    assert indonesian == ("Hanya dapat mengenali wajah sampai 3,8 m; standar meminta 10 m: pilih kamera dengan "
-                          "zoom atau lensa yang lebih sempit, atau piksel yang lebih banyak.")
+    assert english == (
+        "Recognises faces only up to 3.8 m; the standard asks 10 m: choose a zoom or a narrower lens, or more pixels."
+    )
+    assert indonesian == (
+        "Hanya dapat mengenali wajah sampai 3,8 m; standar meminta 10 m: pilih kamera dengan "
+        "zoom atau lensa yang lebih sempit, atau piksel yang lebih banyak."
+    )
 
 
 def test_a_distance_just_short_of_the_requirement_never_shows_as_reaching_it():
@@ -155,7 +176,9 @@ def test_a_narrower_tele_angle_never_shortens_the_identification_distance(h_px, 
     tele = max(wide * (1 - narrower_by), 0.1)
     at_wide = camera(resolution_h_px=h_px, hfov_wide_deg=wide, optical_zoom=None)
     at_tele = camera(resolution_h_px=h_px, hfov_wide_deg=wide, hfov_tele_deg=tele, optical_zoom=None)
-    assert spec_check.identification_distance_m(at_tele, s) >= spec_check.identification_distance_m(at_wide, s) * (1 - 1e-12)
+    assert spec_check.identification_distance_m(at_tele, s) >= spec_check.identification_distance_m(at_wide, s) * (
+        1 - 1e-12
+    )
 
 
 @given(h_px=pixels, hfov=st.floats(min_value=1, max_value=179, allow_nan=False))

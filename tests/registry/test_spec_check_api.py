@@ -61,8 +61,15 @@ def test_findings_are_in_indonesian_by_default(api):
 
 @pytest.mark.django_db
 def test_a_ptz_with_zoom_meets_the_standard(api):
-    body = {**FIXED_DOME, "camera_type": "ptz", "pan_range_deg": 360, "hfov_wide_deg": 57.6, "optical_zoom": 25,
-            "resolution_h_px": 2560, "resolution_v_px": 1440}
+    body = {
+        **FIXED_DOME,
+        "camera_type": "ptz",
+        "pan_range_deg": 360,
+        "hfov_wide_deg": 57.6,
+        "optical_zoom": 25,
+        "resolution_h_px": 2560,
+        "resolution_v_px": 1440,
+    }
     response = post(api, body)
     assert response.status_code == 200
     assert response.json()["meets_standard"] is True
@@ -112,7 +119,11 @@ def test_bad_specs_get_a_400_naming_the_field_and_store_nothing(api, change, fie
     response = post(api, {**FIXED_DOME, **change})
     assert response.status_code == 400
     errors = response.json()[field]
-    flat = errors if isinstance(errors, list) and isinstance(errors[0], str) else [str(e) for e in (errors.values() if isinstance(errors, dict) else errors)]
+    flat = (
+        errors
+        if isinstance(errors, list) and isinstance(errors[0], str)
+        else [str(e) for e in (errors.values() if isinstance(errors, dict) else errors)]
+    )
     assert any(message in e for e in flat), errors
     assert Camera.objects.count() == 0
 
@@ -121,7 +132,14 @@ def test_bad_specs_get_a_400_naming_the_field_and_store_nothing(api, change, fie
 def test_missing_required_specs_are_named(api):
     response = post(api, {})
     assert response.status_code == 400
-    assert set(response.json()) >= {"camera_type", "pan_range_deg", "hfov_wide_deg", "resolution_h_px", "resolution_v_px", "retention_days"}
+    assert set(response.json()) >= {
+        "camera_type",
+        "pan_range_deg",
+        "hfov_wide_deg",
+        "resolution_h_px",
+        "resolution_v_px",
+        "retention_days",
+    }
 
 
 @pytest.mark.django_db
