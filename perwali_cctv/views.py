@@ -20,7 +20,7 @@ def _broker_status():
     if not settings.CELERY_BROKER_URL:
         return "not configured (tasks run eagerly)"
     try:
-        with celery_app.connection_for_write() as conn:
+        with celery_app.connection_for_write(url=settings.CELERY_BROKER_URL) as conn:
             conn.ensure_connection(max_retries=1, timeout=2)
         return "ok"
     except Exception as error:
