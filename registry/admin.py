@@ -32,6 +32,15 @@ class SensitiveFieldsMixin:
         hidden = self._hidden(request)
         return [hidden.get(f, f) for f in super().get_fields(request, obj)]
 
+    def get_fieldsets(self, request, obj=None):
+        if not self.fieldsets:
+            return super().get_fieldsets(request, obj)
+        hidden = self._hidden(request)
+        return [
+            (title, {**options, "fields": [hidden.get(f, f) for f in options["fields"]]})
+            for title, options in self.fieldsets
+        ]
+
     def get_readonly_fields(self, request, obj=None):
         return [*super().get_readonly_fields(request, obj), *self._hidden(request).values()]
 
@@ -112,12 +121,38 @@ class ResponsiblePersonAdmin(SensitiveFieldsMixin, admin.ModelAdmin):
 
 @admin.register(Camera)
 class CameraAdmin(SensitiveFieldsMixin, admin.ModelAdmin):
-    list_display = ["label", "premises", "brand", "model", "camera_type", "status"]
+    list_display = ["label", "premises", "brand_and_model", "camera_type", "faces_road", "status"]
     list_filter = ["status", "camera_type", "faces_road", "premises__road"]
     list_select_related = ["premises"]
     search_fields = ["label", "brand", "model", "premises__name"]
     autocomplete_fields = ["premises"]
     readonly_fields = ["spec_check"]
+    fieldsets = [
+        (None, {"fields": ["premises", "label", "status", "spec_check"]}),
+        (_("Camera"), {"fields": ["brand", "model", "camera_type", "installed_on", "faces_road"]}),
+        (_("Pan and lens"), {"fields": ["pan_range_deg", "hfov_wide_deg", "hfov_tele_deg", "optical_zoom"]}),
+        (
+            _("Picture and recording"),
+            {
+                "fields": [
+                    "resolution_h_px",
+                    "resolution_v_px",
+                    "night_vision",
+                    "night_vision_range_m",
+                    "retention_days",
+                ]
+            },
+        ),
+        (
+            _("Connection to the command centre"),
+            {"fields": ["onvif_profile_s", "onvif_profile_t", "onvif_profile_g", "onvif_profile_m", "rtsp_url"]},
+        ),
+    ]
+
+    @admin.display(description=_("brand and model"), ordering="brand")
+    def brand_and_model(self, obj):
+        return f"{obj.brand} {obj.model}"
+
     sensitive_fields = {"rtsp_url": ("registry.view_stream_address", "stream_address_hidden")}
 
     def get_list_display(self, request):
