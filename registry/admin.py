@@ -3,6 +3,7 @@
 from django.contrib import admin
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
@@ -121,7 +122,7 @@ class ResponsiblePersonAdmin(SensitiveFieldsMixin, admin.ModelAdmin):
 
 @admin.register(Camera)
 class CameraAdmin(SensitiveFieldsMixin, admin.ModelAdmin):
-    list_display = ["label", "premises", "brand_and_model", "camera_type", "faces_road", "status"]
+    list_display = ["label", "premises", "brand_and_model", "camera_type", "status"]
     list_filter = ["status", "camera_type", "faces_road", "premises__road"]
     list_select_related = ["premises"]
     search_fields = ["label", "brand", "model", "premises__name"]
@@ -173,7 +174,7 @@ class CameraAdmin(SensitiveFieldsMixin, admin.ModelAdmin):
         head = format_html(
             "{}: {} m. {}",
             _("Face identification distance"),
-            result.identification_distance_m,
+            number_format(result.identification_distance_m, 2),
             _("Meets the standard.") if result.meets_standard else _("Does not meet the standard:"),
         )
         return head + format_html(
