@@ -61,14 +61,26 @@ def main():
     started = time.perf_counter()
     passing = sum(camera.check_against(standard).meets_standard for camera in cameras)
     elapsed = time.perf_counter() - started
-    print(f"pure check: {args.cameras} cameras in {elapsed:.2f} s = {args.cameras / elapsed:,.0f} cameras/s "
-          f"({passing} pass)")
+    print(
+        f"pure check: {args.cameras} cameras in {elapsed:.2f} s = {args.cameras / elapsed:,.0f} cameras/s "
+        f"({passing} pass)"
+    )
 
     setup_test_environment()
     client = APIClient()
-    body = {"camera_type": "ptz", "pan_range_deg": 360, "hfov_wide_deg": 57.6, "optical_zoom": 25,
-            "resolution_h_px": 2560, "resolution_v_px": 1440, "night_vision": True, "retention_days": 30,
-            "onvif_profiles": ["S"], "rtsp_url": "rtsp://10.0.0.1:554/s", "faces_road": True}
+    body = {
+        "camera_type": "ptz",
+        "pan_range_deg": 360,
+        "hfov_wide_deg": 57.6,
+        "optical_zoom": 25,
+        "resolution_h_px": 2560,
+        "resolution_v_px": 1440,
+        "night_vision": True,
+        "retention_days": 30,
+        "onvif_profiles": ["S"],
+        "rtsp_url": "rtsp://10.0.0.1:554/s",
+        "faces_road": True,
+    }
     timings = []
     for _ in range(args.requests):
         t0 = time.perf_counter()
@@ -76,8 +88,10 @@ def main():
         timings.append((time.perf_counter() - t0) * 1000)
         assert response.status_code == 200, response.content
     timings.sort()
-    print(f"endpoint (in-process, {args.requests} requests): median {statistics.median(timings):.2f} ms, "
-          f"p95 {timings[int(len(timings) * 0.95)]:.2f} ms, p99 {timings[int(len(timings) * 0.99)]:.2f} ms")
+    print(
+        f"endpoint (in-process, {args.requests} requests): median {statistics.median(timings):.2f} ms, "
+        f"p95 {timings[int(len(timings) * 0.95)]:.2f} ms, p99 {timings[int(len(timings) * 0.99)]:.2f} ms"
+    )
 
 
 if __name__ == "__main__":

@@ -1,5 +1,3 @@
-import math
-
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
@@ -40,10 +38,6 @@ class SpecCheckRequestSerializer(serializers.ModelSerializer):
         fields = [*SPEC_FIELDS, "onvif_profiles", "as_of"]
 
     def validate(self, attrs):
-        for name in ("hfov_wide_deg", "hfov_tele_deg", "optical_zoom"):
-            value = attrs.get(name)
-            if value is not None and not math.isfinite(value):
-                raise serializers.ValidationError({name: _("Enter a number.")})
         camera = self.build_camera(attrs)
         try:
             camera.clean()

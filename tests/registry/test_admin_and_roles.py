@@ -73,7 +73,10 @@ def test_an_auditor_reads_but_cannot_change(client, auditor):
 def test_an_officer_sees_the_stream_address(client, officer):
     camera = CameraFactory()
     client.force_login(officer)
-    assert "rtsp://10.0.0.10:554/Streaming/Channels/101" in client.get(f"/admin/registry/camera/{camera.pk}/change/").content.decode()
+    assert (
+        "rtsp://10.0.0.10:554/Streaming/Channels/101"
+        in client.get(f"/admin/registry/camera/{camera.pk}/change/").content.decode()
+    )
 
 
 def test_a_supervisor_cannot_edit_the_version_in_force_but_can_start_a_new_one_from_it(client, supervisor):
