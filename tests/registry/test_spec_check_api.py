@@ -105,6 +105,8 @@ def test_a_date_before_the_first_standard_is_a_clear_400(api):
         ({"optical_zoom": 0.5}, "optical_zoom", "Ensure this value is greater than or equal to 1."),
         ({"hfov_tele_deg": 120}, "hfov_tele_deg", "The tele field of view cannot be wider than the wide one."),
         ({"retention_days": "thirty"}, "retention_days", "A valid integer is required."),
+        ({"hfov_wide_deg": "nan"}, "hfov_wide_deg", "A valid number is required."),
+        ({"optical_zoom": "Infinity"}, "optical_zoom", "A valid number is required."),
         ({"camera_type": "robot"}, "camera_type", '"robot" is not a valid choice.'),
         ({"onvif_profiles": ["X"]}, "onvif_profiles", '"X" is not a valid choice.'),
         ({"rtsp_url": "http://example.org/stream"}, "rtsp_url", "Enter a stream address that starts with rtsp://"),
