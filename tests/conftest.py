@@ -32,3 +32,10 @@ def _fresh_throttle_counters():
     cache.clear()
     yield
     cache.clear()
+
+
+def pytest_report_header(config):
+    from django.conf import settings
+
+    broker = settings.CELERY_BROKER_URL or "none (eager)"
+    return f"database: {settings.DATABASES['default']['ENGINE']}, broker: {broker}"
