@@ -194,7 +194,7 @@ class CameraStandardAdmin(admin.ModelAdmin):
     readonly_fields = ["version", "created_by", "new_version_link"]
 
     def _in_force(self, obj):
-        return obj is not None and obj.pk is not None and obj.effective_from <= timezone.localdate()
+        return obj is not None and obj.pk is not None and obj.is_in_force(timezone.localdate())
 
     def get_readonly_fields(self, request, obj=None):
         if self._in_force(obj):

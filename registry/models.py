@@ -550,7 +550,7 @@ class CameraStandard(models.Model):
         super().save(*args, **kwargs)
 
     def delete(self, *args, **kwargs):
-        if self.effective_from <= timezone.localdate():
+        if self.is_in_force(timezone.localdate()):
             raise StandardInForce(
                 _("Standard v%(version)s is in force: it is kept for the audit trail.") % {"version": self.version}
             )
