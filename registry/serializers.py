@@ -79,5 +79,5 @@ class SpecCheckResponseSerializer(serializers.Serializer):
             "standard_effective_from": standard.effective_from,
             "identification_distance_m": result.identification_distance_m,
             "meets_standard": result.meets_standard,
-            "findings": [finding.__dict__ for finding in result.findings],
+            "findings": [{**finding.as_dict(), "message": finding.message} for finding in result.findings],
         }

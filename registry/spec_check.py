@@ -20,7 +20,7 @@ import math
 from dataclasses import dataclass, field
 
 from django.utils.formats import number_format
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _
 
 # A lens this wide (fisheye) spreads its pixels over half the world or more: the
 # distance formula's tan(hfov/2) is undefined or negative there, and no face is
@@ -58,6 +58,39 @@ def identification_distance_m(camera, standard):
     return max_distance_m(camera.resolution_h_px, hfov, standard.face_px_per_m)
 
 
+MESSAGES = {
+    "pan_range": _(
+        "Turns only %(actual)s°; the standard asks at least %(required)s° (360° recommended): "
+        "choose a PTZ or pan-tilt camera."
+    ),
+    "resolution": _("Records %(actual)s pixels; the standard asks at least %(required)s (Full HD)."),
+    "face_identification": _(
+        "Recognises faces only up to %(actual)s m; the standard asks %(required)s m: "
+        "choose a zoom or a narrower lens, or more pixels."
+    ),
+    "retention": _("Keeps recordings for %(actual)s days; the standard asks at least %(required)s days."),
+    "night_vision": _("Faces the road but has no night vision (IR); the standard asks for it."),
+    "onvif": _("Does not support ONVIF Profile %(missing)s, so the city command centre cannot connect to it."),
+    "rtsp": _("Has no RTSP stream address, so the city command centre cannot connect to it."),
+}
+
+
+def message_for(rule, required, actual):
+    """What an owner reads for a finding, in the active language.
+
+    Built from the stored values, so that a finding saved tonight reads in the language of
+    whoever opens it later.
+    """
+    if rule == "onvif":
+        missing = ", ".join(sorted(set(required) - set(actual)))
+        return str(MESSAGES[rule]) % {"missing": missing}
+    if rule in ("night_vision", "rtsp"):
+        return str(MESSAGES[rule])
+    if rule in ("pan_range", "face_identification"):
+        actual, required = _fmt(actual), _fmt(required)
+    return str(MESSAGES[rule]) % {"actual": actual, "required": required}
+
+
 @dataclass(frozen=True)
 class Finding:
     """One rule the camera fails: which rule, which setting, required and actual values."""
@@ -66,7 +99,13 @@ class Finding:
     setting: str
     required: object
     actual: object
-    message: str
+
+    @property
+    def message(self):
+        return message_for(self.rule, self.required, self.actual)
+
+    def as_dict(self):
+        return {"rule": self.rule, "setting": self.setting, "required": self.required, "actual": self.actual}
 
 
 @dataclass(frozen=True)
@@ -93,100 +132,36 @@ def check_camera(camera, standard):
 
     coverage = coverage_deg(camera)
     if coverage < standard.min_pan_deg:
-        findings.append(
-            Finding(
-                rule="pan_range",
-                setting="min_pan_deg",
-                required=standard.min_pan_deg,
-                actual=coverage,
-                message=_(
-                    "Turns only %(actual)s°; the standard asks at least %(required)s° "
-                    "(360° recommended): choose a PTZ or pan-tilt camera."
-                )
-                % {"actual": _fmt(coverage), "required": standard.min_pan_deg},
-            )
-        )
+        findings.append(Finding("pan_range", "min_pan_deg", standard.min_pan_deg, coverage))
 
     if camera.resolution_h_px < standard.min_resolution_h_px or camera.resolution_v_px < standard.min_resolution_v_px:
         findings.append(
             Finding(
-                rule="resolution",
-                setting="min_resolution_h_px, min_resolution_v_px",
-                required=f"{standard.min_resolution_h_px}×{standard.min_resolution_v_px}",
-                actual=f"{camera.resolution_h_px}×{camera.resolution_v_px}",
-                message=_("Records %(actual)s pixels; the standard asks at least %(required)s (Full HD).")
-                % {
-                    "actual": f"{camera.resolution_h_px}×{camera.resolution_v_px}",
-                    "required": f"{standard.min_resolution_h_px}×{standard.min_resolution_v_px}",
-                },
+                "resolution",
+                "min_resolution_h_px, min_resolution_v_px",
+                f"{standard.min_resolution_h_px}×{standard.min_resolution_v_px}",
+                f"{camera.resolution_h_px}×{camera.resolution_v_px}",
             )
         )
 
     distance = identification_distance_m(camera, standard)
     if distance < standard.face_distance_m:
         findings.append(
-            Finding(
-                rule="face_identification",
-                setting="face_distance_m",
-                required=float(standard.face_distance_m),
-                actual=_floor(distance, 1),
-                message=_(
-                    "Recognises faces only up to %(actual)s m; the standard asks %(required)s m: "
-                    "choose a zoom or a narrower lens, or more pixels."
-                )
-                % {"actual": _fmt(distance), "required": _fmt(standard.face_distance_m)},
-            )
+            Finding("face_identification", "face_distance_m", float(standard.face_distance_m), _floor(distance, 1))
         )
 
     if camera.retention_days < standard.min_retention_days:
-        findings.append(
-            Finding(
-                rule="retention",
-                setting="min_retention_days",
-                required=standard.min_retention_days,
-                actual=camera.retention_days,
-                message=_("Keeps recordings for %(actual)s days; the standard asks at least %(required)s days.")
-                % {"actual": camera.retention_days, "required": standard.min_retention_days},
-            )
-        )
+        findings.append(Finding("retention", "min_retention_days", standard.min_retention_days, camera.retention_days))
 
     if standard.night_vision_required_facing_road and camera.faces_road and not camera.night_vision:
-        findings.append(
-            Finding(
-                rule="night_vision",
-                setting="night_vision_required_facing_road",
-                required=True,
-                actual=False,
-                message=_("Faces the road but has no night vision (IR); the standard asks for it."),
-            )
-        )
+        findings.append(Finding("night_vision", "night_vision_required_facing_road", True, False))
 
-    required_profiles = set(standard.required_onvif_profiles)
-    missing = sorted(required_profiles - set(camera.onvif_profiles))
-    if missing:
-        findings.append(
-            Finding(
-                rule="onvif",
-                setting="required_onvif_profiles",
-                required=sorted(required_profiles),
-                actual=sorted(camera.onvif_profiles),
-                message=_(
-                    "Does not support ONVIF Profile %(missing)s, so the city command centre cannot connect to it."
-                )
-                % {"missing": ", ".join(missing)},
-            )
-        )
+    required_profiles = sorted(standard.required_onvif_profiles)
+    if not set(required_profiles) <= set(camera.onvif_profiles):
+        findings.append(Finding("onvif", "required_onvif_profiles", required_profiles, sorted(camera.onvif_profiles)))
 
     if standard.rtsp_required and not camera.rtsp_url:
-        findings.append(
-            Finding(
-                rule="rtsp",
-                setting="rtsp_required",
-                required=True,
-                actual=False,
-                message=_("Has no RTSP stream address, so the city command centre cannot connect to it."),
-            )
-        )
+        findings.append(Finding("rtsp", "rtsp_required", True, False))
 
     return SpecCheckResult(
         standard_version=standard.version,
