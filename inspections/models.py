@@ -1,1 +1,324 @@
-"""Inspections, compliance flags, sweeps and warnings: added by the compliance and inspection issues."""
+"""What was checked and what follows: inspections, compliance flags, sweep runs and the
+warning ladder of Perwali Bontang No. 25/2019 Pasal 15."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from registry.models import CameraStandard, Premises
+from registry.spec_check import message_for
+
+
+def _in_choices(field, choices):
+    return Q(**{f"{field}__in": choices.values})
+
+
+# ---------------------------------------------------------------------------
+# Inspections (the 6-monthly check). The checklist and evidence come with the inspection issue.
+
+
+class InspectionKind(models.TextChoices):
+    ROUTINE = "routine", _("Routine")
+    FOLLOW_UP = "follow_up", _("Follow-up after a warning")
+    VERIFICATION = "verification", _("Verification of a new registration")
+    COMPLAINT = "complaint", _("Complaint")
+
+
+class InspectionResult(models.TextChoices):
+    PASS = "pass", _("Pass")
+    PARTIAL = "partial", _("Partial")
+    FAIL = "fail", _("Fail")
+
+
+class Inspection(models.Model):
+    premises = models.ForeignKey(
+        Premises, on_delete=models.PROTECT, related_name="inspections", verbose_name=_("premises")
+    )
+    kind = models.CharField(_("kind"), max_length=12, choices=InspectionKind.choices, default=InspectionKind.ROUTINE)
+    performed_on = models.DateField(_("performed on"))
+    result = models.CharField(_("result"), max_length=8, choices=InspectionResult.choices)
+    summary = models.TextField(_("summary"), blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name=_("recorded by"),
+    )
+    recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-performed_on", "-pk"]
+        verbose_name = _("inspection")
+        verbose_name_plural = _("inspections")
+        indexes = [
+            # The sweep's "latest inspection of this premises" subquery.
+            models.Index(fields=["premises", "-performed_on", "-id"], name="inspection_latest_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=_in_choices("kind", InspectionKind), name="inspection_kind_valid"),
+            models.CheckConstraint(condition=_in_choices("result", InspectionResult), name="inspection_result_valid"),
+        ]
+
+    def __str__(self):
+        return f"{self.premises} · {self.performed_on} · {self.get_result_display()}"
+
+
+# ---------------------------------------------------------------------------
+# Compliance flags: one premises breaks one rule
+
+
+class FlagKind(models.TextChoices):
+    NO_CAMERA = "no_camera", _("No camera registered")
+    TOO_FEW_ROAD_CAMERAS = "too_few_road_cameras", _("Too few cameras facing the road")
+    CAMERA_BELOW_STANDARD = "camera_below_standard", _("Camera below the standard")
+    NOT_CONNECTABLE = "not_connectable", _("Not connectable to the command centre")
+    INSPECTION_OVERDUE = "inspection_overdue", _("Inspection overdue")
+    INSPECTION_FAILED = "inspection_failed", _("Last inspection failed")
+    UNVERIFIED = "unverified", _("Registration unverified after the grace period")
+
+
+class Severity(models.TextChoices):
+    HIGH = "high", _("High")
+    MEDIUM = "medium", _("Medium")
+    LOW = "low", _("Low")
+
+
+class FlagStatus(models.TextChoices):
+    OPEN = "open", _("Open")
+    ACKNOWLEDGED = "acknowledged", _("Acknowledged")
+    RESOLVED = "resolved", _("Resolved")
+
+
+UNRESOLVED = Q(status__in=[FlagStatus.OPEN, FlagStatus.ACKNOWLEDGED])
+
+
+class FlagsNeverDeleted(Exception):
+    """Flags are evidence for sanctions: they are resolved, never deleted."""
+
+
+class ComplianceFlagQuerySet(models.QuerySet):
+    def unresolved(self):
+        return self.filter(UNRESOLVED)
+
+
+class ComplianceFlag(models.Model):
+    premises = models.ForeignKey(Premises, on_delete=models.PROTECT, related_name="flags", verbose_name=_("premises"))
+    kind = models.CharField(_("kind"), max_length=24, choices=FlagKind.choices)
+    severity = models.CharField(_("severity"), max_length=8, choices=Severity.choices)
+    details = models.JSONField(_("details"), default=dict, blank=True)
+    standard = models.ForeignKey(
+        CameraStandard, on_delete=models.PROTECT, related_name="+", verbose_name=_("judged against standard")
+    )
+    status = models.CharField(_("status"), max_length=12, choices=FlagStatus.choices, default=FlagStatus.OPEN)
+    opened_at = models.DateTimeField(_("opened at"))
+    opened_by_run = models.ForeignKey(
+        "SweepRun", on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("opened by sweep")
+    )
+    last_confirmed_at = models.DateTimeField(_("last confirmed at"))
+    acknowledged_at = models.DateTimeField(_("acknowledged at"), null=True, blank=True)
+    acknowledged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name=_("acknowledged by"),
+    )
+    resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name=_("resolved by"),
+    )
+    resolved_by_run = models.ForeignKey(
+        "SweepRun", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name=_("resolved by sweep"),
+    )
+    resolution_reason = models.TextField(_("why it was resolved"), blank=True)
+
+    objects = ComplianceFlagQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["opened_at", "pk"]
+        verbose_name = _("compliance flag")
+        verbose_name_plural = _("compliance flags")
+        indexes = [
+            # The sweep's read of current flags per chunk, and the flag queue (open flags oldest first).
+            models.Index(fields=["premises", "kind"], condition=UNRESOLVED, name="flag_unresolved_idx"),
+            models.Index(fields=["opened_at"], condition=UNRESOLVED, name="flag_queue_idx"),
+        ]
+        constraints = [
+            # At most one unresolved flag per premises and kind, whatever runs twice.
+            models.UniqueConstraint(fields=["premises", "kind"], condition=UNRESOLVED, name="one_unresolved_flag_per_kind"),
+            models.CheckConstraint(condition=_in_choices("kind", FlagKind), name="flag_kind_valid"),
+            models.CheckConstraint(condition=_in_choices("severity", Severity), name="flag_severity_valid"),
+            models.CheckConstraint(condition=_in_choices("status", FlagStatus), name="flag_status_valid"),
+            models.CheckConstraint(
+                condition=Q(status="resolved", resolved_at__isnull=False) | (~Q(status="resolved") & Q(resolved_at=None)),
+                name="flag_resolved_has_time",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.premises} · {self.get_kind_display()}"
+
+    def delete(self, *args, **kwargs):
+        raise FlagsNeverDeleted(_("Compliance flags are never deleted; resolve them instead."))
+
+    def finding_lines(self):
+        """The flag in plain words, in the active language: what is wrong, camera by camera."""
+        details = self.details or {}
+        if self.kind in (FlagKind.CAMERA_BELOW_STANDARD, FlagKind.NOT_CONNECTABLE):
+            return [
+                f"{camera['label']}: {message_for(f['rule'], f['required'], f['actual'])}"
+                for camera in details.get("cameras", [])
+                for f in camera["findings"]
+            ]
+        if self.kind == FlagKind.TOO_FEW_ROAD_CAMERAS:
+            return [
+                _("%(actual)s working camera(s) face the road; the standard asks at least %(required)s.")
+                % {"actual": details.get("actual"), "required": details.get("required")}
+            ]
+        if self.kind == FlagKind.INSPECTION_OVERDUE:
+            return [_("The inspection was due on %(date)s.") % {"date": details.get("due_on")}]
+        if self.kind == FlagKind.INSPECTION_FAILED:
+            result = InspectionResult(details["result"]).label if details.get("result") in InspectionResult.values else ""
+            return [_("Result of the last inspection: %(result)s.") % {"result": result}]
+        if self.kind == FlagKind.UNVERIFIED:
+            return [
+                _("Registered on %(date)s and not verified within %(days)s days.")
+                % {"date": details.get("registered_on"), "days": details.get("grace_period_days")}
+            ]
+        return [self.get_kind_display()]
+
+
+# ---------------------------------------------------------------------------
+# Sweep runs: every nightly (or manual) evaluation is recorded for the audit trail
+
+
+class SweepStatus(models.TextChoices):
+    RUNNING = "running", _("Running")
+    SUCCEEDED = "succeeded", _("Succeeded")
+    FAILED = "failed", _("Finished with errors")
+
+
+class SweepRun(models.Model):
+    as_of = models.DateField(_("judged as of"))
+    standard = models.ForeignKey(CameraStandard, on_delete=models.PROTECT, related_name="+", verbose_name=_("standard"))
+    status = models.CharField(_("status"), max_length=10, choices=SweepStatus.choices, default=SweepStatus.RUNNING)
+    trigger = models.CharField(_("started by"), max_length=40, help_text=_("schedule, command or a user"))
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name=_("started by user"),
+    )
+    started_at = models.DateTimeField(_("started at"))
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    chunks_total = models.PositiveIntegerField(_("chunks"), default=0)
+    premises_evaluated = models.PositiveIntegerField(_("premises evaluated"), default=0)
+    flags_opened = models.PositiveIntegerField(_("flags opened"), default=0)
+    flags_confirmed = models.PositiveIntegerField(_("flags confirmed"), default=0)
+    flags_resolved = models.PositiveIntegerField(_("flags resolved"), default=0)
+    errors = models.JSONField(_("errors"), default=list, blank=True)
+
+    class Meta:
+        ordering = ["-started_at", "-pk"]
+        verbose_name = _("sweep run")
+        verbose_name_plural = _("sweep runs")
+        permissions = [("start_sweep", _("Can start a compliance sweep"))]
+        constraints = [models.CheckConstraint(condition=_in_choices("status", SweepStatus), name="sweep_status_valid")]
+
+    def __str__(self):
+        return _("Sweep %(pk)s as of %(date)s") % {"pk": self.pk, "date": self.as_of}
+
+
+class SweepChunk(models.Model):
+    """A range of premises ids that one worker evaluates; the last one to finish closes the run."""
+
+    run = models.ForeignKey(SweepRun, on_delete=models.CASCADE, related_name="chunks")
+    number = models.PositiveIntegerField()
+    first_premises_id = models.BigIntegerField()
+    last_premises_id = models.BigIntegerField()
+    done = models.BooleanField(default=False)
+    premises_evaluated = models.PositiveIntegerField(default=0)
+    flags_opened = models.PositiveIntegerField(default=0)
+    flags_confirmed = models.PositiveIntegerField(default=0)
+    flags_resolved = models.PositiveIntegerField(default=0)
+    errors = models.JSONField(default=list, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["run", "number"]
+        constraints = [models.UniqueConstraint(fields=["run", "number"], name="sweep_chunk_unique_number")]
+
+    def __str__(self):
+        return f"{self.run_id}/{self.number}"
+
+
+# ---------------------------------------------------------------------------
+# The warning ladder (Perwali Pasal 15): SP1 → SP2 → SP3 → permit freeze → revocation
+
+
+class WarningStep(models.TextChoices):
+    SP1 = "sp1", _("First written warning (SP1)")
+    SP2 = "sp2", _("Second written warning (SP2)")
+    SP3 = "sp3", _("Third written warning (SP3)")
+    FREEZE = "freeze", _("Building permit freeze recommended")
+    REVOCATION = "revocation", _("Building permit revocation recommended")
+
+
+class WarningStatus(models.TextChoices):
+    AWAITING_APPROVAL = "awaiting_approval", _("Awaiting a supervisor's approval")
+    ACTIVE = "active", _("In force")
+    ESCALATED = "escalated", _("Escalated to the next step")
+    CLOSED = "closed", _("Closed: the premises complies")
+
+
+CURRENT = Q(status__in=[WarningStatus.AWAITING_APPROVAL, WarningStatus.ACTIVE])
+
+
+class WarningLetter(models.Model):
+    premises = models.ForeignKey(Premises, on_delete=models.PROTECT, related_name="warnings", verbose_name=_("premises"))
+    step = models.CharField(_("step"), max_length=10, choices=WarningStep.choices)
+    status = models.CharField(_("status"), max_length=20, choices=WarningStatus.choices)
+    issued_on = models.DateField(_("issued on"))
+    due_on = models.DateField(_("falls due on"), null=True, blank=True)
+    flags = models.ManyToManyField(ComplianceFlag, related_name="warnings", verbose_name=_("flags covered"))
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name=_("issued by"), help_text=_("Empty when the daily ladder job issued it."),
+    )
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name=_("approved by"),
+    )
+    approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
+    closed_on = models.DateField(_("closed on"), null=True, blank=True)
+    closed_reason = models.TextField(_("why it was closed"), blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-issued_on", "-pk"]
+        verbose_name = _("warning")
+        verbose_name_plural = _("warnings")
+        permissions = [("approve_escalation", _("Can approve a permit freeze recommendation"))]
+        indexes = [
+            # The daily ladder's read of current warnings and the dashboard's "falling due".
+            models.Index(fields=["due_on"], condition=CURRENT, name="warning_current_due_idx"),
+        ]
+        constraints = [
+            # One current step per premises: the ladder cannot fork, whatever runs twice.
+            models.UniqueConstraint(fields=["premises"], condition=CURRENT, name="one_current_warning_per_premises"),
+            models.CheckConstraint(condition=_in_choices("step", WarningStep), name="warning_step_valid"),
+            models.CheckConstraint(condition=_in_choices("status", WarningStatus), name="warning_status_valid"),
+        ]
+
+    def __str__(self):
+        return f"{self.premises} · {self.get_step_display()}"
+
+    @property
+    def letter_number(self):
+        return f"{self.pk:05d}/{self.step.upper()}/DISKOMINFO/{self.issued_on.year}"
+
+
+class NotificationCursor(models.Model):
+    """When an officer last looked at their notifications: what changed since is new."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    seen_at = models.DateTimeField()
+
+    def __str__(self):
+        return f"{self.user} · {self.seen_at}"

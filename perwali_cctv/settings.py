@@ -9,6 +9,7 @@ needs no other service. Production is `DJANGO_DEBUG=0` with `DJANGO_SECRET_KEY`,
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -118,6 +119,8 @@ if "EMAIL_URL" in env:
 else:
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 DEFAULT_FROM_EMAIL = env("DJANGO_DEFAULT_FROM_EMAIL", default="cctv@bontangkota.go.id")
+# Absolute links in e-mails.
+SITE_URL = env("DJANGO_SITE_URL", default="http://127.0.0.1:8000")
 
 # Celery: without a broker, tasks run eagerly in the web process (no service needed).
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="")
@@ -129,7 +132,12 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
-CELERY_BEAT_SCHEDULE = {}
+# Times are WITA (CELERY_TIMEZONE). Run beat with: celery -A perwali_cctv beat
+CELERY_BEAT_SCHEDULE = {
+    "compliance-sweep-nightly": {"task": "inspections.compliance_sweep", "schedule": crontab(hour=1, minute=0)},
+    "warning-ladder-daily": {"task": "inspections.warning_ladder", "schedule": crontab(hour=2, minute=0)},
+    "officer-digest-daily": {"task": "inspections.daily_digest", "schedule": crontab(hour=7, minute=0)},
+}
 
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",

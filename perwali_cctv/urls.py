@@ -19,6 +19,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/v1/spec-check/", SpecCheckView.as_view(), name="api-spec-check"),
+    path("", include("inspections.urls")),
 ]
 
 if settings.DEBUG:

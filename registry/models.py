@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from . import spec_check
+from .dates import add_months
 from .validators import (
     BONTANG_LAT_MAX,
     BONTANG_LAT_MIN,
@@ -161,6 +162,13 @@ class Premises(models.Model):
         _("verification"), max_length=10, choices=Verification.choices, default=Verification.PENDING
     )
     rejection_reason = models.TextField(_("reason for rejection"), blank=True)
+    next_inspection_due = models.DateField(
+        _("next inspection due"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("Set on designation and by each passing inspection (Perwali: every 6 months)."),
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
@@ -171,6 +179,10 @@ class Premises(models.Model):
         verbose_name = _("premises")
         verbose_name_plural = _("premises")
         permissions = [("verify_premises", _("Can verify or reject a registration"))]
+        indexes = [
+            # The sweep's and the dashboard's overdue query: next_inspection_due < as_of.
+            models.Index(fields=["next_inspection_due"], name="premises_inspection_due_idx"),
+        ]
         constraints = [
             models.CheckConstraint(condition=_in_choices("category", PremisesCategory), name="premises_category_valid"),
             models.CheckConstraint(condition=_in_choices("ownership", Ownership), name="premises_ownership_valid"),
@@ -200,6 +212,15 @@ class Premises(models.Model):
 
     def __str__(self):
         return self.name
+
+    def save(self, *args, **kwargs):
+        # The first inspection falls due one interval after designation; a passing
+        # inspection moves it on (inspections.services.record_inspection).
+        if self.designated_on and self.next_inspection_due is None:
+            standard = CameraStandard.objects.in_force(self.designated_on) or CameraStandard.objects.order_by("effective_from").first()
+            if standard is not None:
+                self.next_inspection_due = add_months(self.designated_on, standard.inspection_interval_months)
+        super().save(*args, **kwargs)
 
     @property
     def kecamatan(self):

@@ -1,0 +1,357 @@
+"""The compliance sweep: judge every obligated premises on `as_of` and bring flags up to date.
+
+The work is split into chunks (ranges of premises ids). Planning a chunk only reads;
+applying a plan writes flags in one transaction. Both are idempotent: the database keeps
+at most one unresolved flag per premises and kind, a chunk is claimed with a conditional
+update, and the last chunk to finish closes the run. The same functions serve the Celery
+tasks (`inspections.tasks`) and `manage.py compliance_sweep`.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import OuterRef, Q, Subquery, Sum
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from registry import spec_check
+from registry.models import Camera, CameraStandard, Premises
+
+from . import rules
+from .models import UNRESOLVED, ComplianceFlag, FlagStatus, Inspection, SweepChunk, SweepRun, SweepStatus
+
+log = logging.getLogger(__name__)
+
+CHUNK_SIZE = 1000
+
+SPEC_FIELDS = (
+    "camera_type",
+    "pan_range_deg",
+    "hfov_wide_deg",
+    "hfov_tele_deg",
+    "optical_zoom",
+    "resolution_h_px",
+    "resolution_v_px",
+    "night_vision",
+    "retention_days",
+    "onvif_profile_s",
+    "onvif_profile_t",
+    "onvif_profile_g",
+    "onvif_profile_m",
+    "rtsp_url",
+    "faces_road",
+)
+CAMERA_FIELDS = ("pk", "premises_id", "label", "status", *SPEC_FIELDS)
+
+
+class CameraRow:
+    """A camera as read for the sweep: the attributes the spec check reads, nothing more."""
+
+    __slots__ = (*CAMERA_FIELDS, "spec_key")
+
+    def __init__(self, values):
+        for name, value in zip(CAMERA_FIELDS, values, strict=True):
+            setattr(self, name, value)
+        # Cameras of the same make and settings get the same verdict (see memoised_check);
+        # only presence of a stream address matters to the rules, not the address itself.
+        self.spec_key = (*values[4:-2], bool(self.rtsp_url), self.faces_road)
+
+    @property
+    def onvif_profiles(self):
+        return {p for p, on in zip("STGM", (self.onvif_profile_s, self.onvif_profile_t, self.onvif_profile_g, self.onvif_profile_m), strict=True) if on}
+
+
+def memoised_check():
+    """The spec check, remembered per (specs, standard): a city has a few hundred distinct setups."""
+    seen = {}
+
+    def check(camera, standard):
+        key = (camera.spec_key, standard.pk)
+        if key not in seen:
+            seen[key] = spec_check.check_camera(camera, standard)
+        return seen[key]
+
+    return check
+
+
+def population(as_of):
+    """Premises the sweep judges: obligated by `as_of`, or waiting for verification."""
+    return Premises.objects.exclude(verification_status=Premises.Verification.REJECTED).filter(
+        Q(designated_on__lte=as_of) | Q(verification_status=Premises.Verification.PENDING)
+    )
+
+
+@dataclass
+class ChunkPlan:
+    """What applying a chunk would change. A dry run prints it; a real run applies it."""
+
+    evaluated: int = 0
+    to_open: list = field(default_factory=list)  # (premises_id, Breach)
+    to_confirm: list = field(default_factory=list)  # flag ids whose condition still holds unchanged
+    to_update: list = field(default_factory=list)  # (flag id, Breach): still holds, details changed
+    to_resolve: list = field(default_factory=list)  # (flag id, premises_id, kind, reason key)
+    errors: list = field(default_factory=list)
+    names: dict = field(default_factory=dict)  # premises_id -> name, for printing
+
+
+def plan_range(first_id, last_id, standard, as_of, check=None):
+    """Read one range of premises and decide which flags to open, confirm, update or resolve."""
+    check = check or memoised_check()
+    plan = ChunkPlan()
+    latest_result = Subquery(
+        Inspection.objects.filter(premises=OuterRef("pk"), performed_on__lte=as_of)
+        .order_by("-performed_on", "-pk")
+        .values("result")[:1]
+    )
+    premises_rows = (
+        population(as_of)
+        .filter(pk__gte=first_id, pk__lte=last_id)
+        .annotate(last_result=latest_result)
+        .values_list(
+            "pk", "name", "category", "designated_on", "verification_status", "created_at",
+            "next_inspection_due", "last_result",
+        )
+    )
+    cameras = defaultdict(list)
+    camera_rows = (
+        Camera.objects.filter(premises_id__gte=first_id, premises_id__lte=last_id)
+        .exclude(status=Camera.Status.REMOVED)
+        .order_by("pk")
+        .values_list(*CAMERA_FIELDS)
+    )
+    for values in camera_rows:
+        cameras[values[1]].append(CameraRow(values))
+    flags = defaultdict(dict)
+    flag_rows = (
+        ComplianceFlag.objects.filter(UNRESOLVED, premises_id__gte=first_id, premises_id__lte=last_id)
+        .values_list("pk", "premises_id", "kind", "details", "standard_id")
+    )
+    for pk, premises_id, kind, details, standard_id in flag_rows:
+        flags[premises_id][kind] = (pk, details, standard_id)
+
+    judged = set()
+    for pk, name, category, designated_on, verification, created_at, due, last_result in premises_rows:
+        judged.add(pk)
+        plan.names[pk] = name
+        facts = rules.PremisesFacts(
+            category=category,
+            designated_on=designated_on,
+            verification_status=verification,
+            registered_on=timezone.localdate(created_at),
+            next_inspection_due=due,
+            last_inspection_result=last_result,
+            cameras=tuple(cameras.get(pk, ())),
+        )
+        try:
+            breaches = rules.evaluate_premises(facts, standard, as_of, check=check)
+        except Exception as error:  # one bad record must not stop the city's sweep
+            log.exception("sweep: premises %s could not be judged", pk)
+            plan.errors.append({"premises_id": pk, "error": f"{error.__class__.__name__}: {error}"})
+            continue
+        plan.evaluated += 1
+        current = flags.get(pk, {})
+        found = {breach.kind for breach in breaches}
+        for breach in breaches:
+            existing = current.get(breach.kind)
+            if existing is None:
+                plan.to_open.append((pk, breach))
+            elif existing[1] != breach.details or existing[2] != standard.pk:
+                plan.to_update.append((existing[0], breach))
+            else:
+                plan.to_confirm.append(existing[0])
+        for kind, (flag_id, _details, _standard) in current.items():
+            if kind not in found:
+                plan.to_resolve.append((flag_id, pk, kind, "cleared"))
+
+    # Flags of premises that are no longer judged (rejected, no longer designated).
+    errored = {e["premises_id"] for e in plan.errors}
+    for premises_id, current in flags.items():
+        if premises_id not in judged and premises_id not in errored:
+            for kind, (flag_id, _details, _standard) in current.items():
+                plan.to_resolve.append((flag_id, premises_id, kind, "not_obligated"))
+    return plan
+
+
+def _resolution_reason(key, run, as_of, standard):
+    with translation.override(settings.LANGUAGE_CODE):
+        if key == "not_obligated":
+            text = _("The premises is no longer obligated or was rejected.")
+        else:
+            text = _("The condition no longer holds under standard v%(version)s.") % {"version": standard.version}
+        who = _("Sweep run %(run)s") % {"run": run.pk} if run else _("Sweep")
+        return f"{who}, {as_of.isoformat()}: {text}"
+
+
+def apply_plan(plan, standard, as_of, run=None):
+    """Write a chunk's plan in one transaction. Safe to run twice or concurrently."""
+    now = timezone.now()
+    with transaction.atomic():
+        ComplianceFlag.objects.bulk_create(
+            [
+                ComplianceFlag(
+                    premises_id=premises_id,
+                    kind=breach.kind,
+                    severity=breach.severity,
+                    details=breach.details,
+                    standard=standard,
+                    opened_at=now,
+                    opened_by_run=run,
+                    last_confirmed_at=now,
+                )
+                for premises_id, breach in plan.to_open
+            ],
+            ignore_conflicts=True,  # another worker opened it first: the constraint keeps one
+        )
+        if plan.to_confirm:
+            ComplianceFlag.objects.filter(UNRESOLVED, pk__in=plan.to_confirm).update(last_confirmed_at=now)
+        for flag_id, breach in plan.to_update:
+            ComplianceFlag.objects.filter(UNRESOLVED, pk=flag_id).update(
+                details=breach.details, severity=breach.severity, standard=standard, last_confirmed_at=now
+            )
+        by_reason = defaultdict(list)
+        for flag_id, _premises_id, _kind, reason in plan.to_resolve:
+            by_reason[reason].append(flag_id)
+        resolved = 0
+        for reason, ids in by_reason.items():
+            resolved += ComplianceFlag.objects.filter(UNRESOLVED, pk__in=ids).update(
+                status=FlagStatus.RESOLVED,
+                resolved_at=now,
+                resolved_by_run=run,
+                resolution_reason=_resolution_reason(reason, run, as_of, standard),
+            )
+    return {
+        "opened": len(plan.to_open),
+        "confirmed": len(plan.to_confirm) + len(plan.to_update),
+        "resolved": resolved,
+    }
+
+
+# ---------------------------------------------------------------------------
+# Runs and chunks
+
+
+class NoStandardInForce(Exception):
+    pass
+
+
+def standard_for(as_of):
+    standard = CameraStandard.objects.in_force(as_of)
+    if standard is None:
+        raise NoStandardInForce(f"No camera standard is in force on {as_of}.")
+    return standard
+
+
+def chunk_ranges(chunk_size=CHUNK_SIZE):
+    """Split all premises ids into (first, last) ranges of at most `chunk_size` ids."""
+    ids = list(Premises.objects.order_by("pk").values_list("pk", flat=True))
+    return [(ids[i], ids[min(i + chunk_size, len(ids)) - 1]) for i in range(0, len(ids), chunk_size)]
+
+
+def start_run(as_of, *, trigger, user=None, chunk_size=CHUNK_SIZE):
+    """Record a run and its chunks; the caller (task or command) then runs the chunks."""
+    standard = standard_for(as_of)
+    ranges = chunk_ranges(chunk_size)
+    with transaction.atomic():
+        run = SweepRun.objects.create(
+            as_of=as_of,
+            standard=standard,
+            trigger=trigger,
+            started_by=user,
+            started_at=timezone.now(),
+            chunks_total=len(ranges),
+        )
+        SweepChunk.objects.bulk_create(
+            SweepChunk(run=run, number=n, first_premises_id=first, last_premises_id=last)
+            for n, (first, last) in enumerate(ranges, start=1)
+        )
+    if not ranges:
+        finish_run_if_complete(run.pk)
+    return run
+
+
+def run_chunk(chunk_id, check=None):
+    """Evaluate and apply one chunk, once; then close the run if it was the last. True if it ran."""
+    chunk = SweepChunk.objects.select_related("run__standard").get(pk=chunk_id)
+    if chunk.done:
+        return False  # redelivered after a worker finished it
+    run = chunk.run
+    try:
+        plan = plan_range(chunk.first_premises_id, chunk.last_premises_id, run.standard, run.as_of, check)
+        with transaction.atomic():
+            counts = apply_plan(plan, run.standard, run.as_of, run)
+            claimed = SweepChunk.objects.filter(pk=chunk.pk, done=False).update(
+                done=True,
+                premises_evaluated=plan.evaluated,
+                flags_opened=counts["opened"],
+                flags_confirmed=counts["confirmed"],
+                flags_resolved=counts["resolved"],
+                errors=plan.errors,
+                finished_at=timezone.now(),
+            )
+            if not claimed:  # another worker finished this chunk meanwhile: keep its result
+                transaction.set_rollback(True)
+                return False
+    except Exception as error:
+        log.exception("sweep: chunk %s failed", chunk_id)
+        SweepChunk.objects.filter(pk=chunk.pk, done=False).update(
+            done=True, errors=[{"chunk": chunk.number, "error": f"{error.__class__.__name__}: {error}"}],
+            finished_at=timezone.now(),
+        )
+    finish_run_if_complete(run.pk)
+    return True
+
+
+def finish_run_if_complete(run_id):
+    """Close the run once every chunk is done; called after each chunk's own commit."""
+    if SweepChunk.objects.filter(run_id=run_id, done=False).exists():
+        return False
+    chunks = SweepChunk.objects.filter(run_id=run_id)
+    totals = chunks.aggregate(
+        premises=Sum("premises_evaluated"),
+        opened=Sum("flags_opened"),
+        confirmed=Sum("flags_confirmed"),
+        resolved=Sum("flags_resolved"),
+    )
+    errors = [e for chunk_errors in chunks.values_list("errors", flat=True) for e in chunk_errors]
+    return bool(
+        SweepRun.objects.filter(pk=run_id, status=SweepStatus.RUNNING).update(
+            status=SweepStatus.FAILED if errors else SweepStatus.SUCCEEDED,
+            finished_at=timezone.now(),
+            premises_evaluated=totals["premises"] or 0,
+            flags_opened=totals["opened"] or 0,
+            flags_confirmed=totals["confirmed"] or 0,
+            flags_resolved=totals["resolved"] or 0,
+            errors=errors,
+        )
+    )
+
+
+def run_sweep(as_of, *, trigger="command", user=None, chunk_size=CHUNK_SIZE, progress=None):
+    """The whole sweep in this process, chunk after chunk (no broker needed)."""
+    run = start_run(as_of, trigger=trigger, user=user, chunk_size=chunk_size)
+    check = memoised_check()
+    chunk_ids = list(run.chunks.values_list("pk", flat=True))
+    for done, chunk_id in enumerate(chunk_ids, start=1):
+        run_chunk(chunk_id, check)
+        if progress:
+            progress(done, len(chunk_ids))
+    run.refresh_from_db()
+    return run
+
+
+def preview_sweep(as_of, *, chunk_size=CHUNK_SIZE, progress=None):
+    """A dry run: the plans of every chunk, nothing written."""
+    standard = standard_for(as_of)
+    check = memoised_check()
+    ranges = chunk_ranges(chunk_size)
+    plans = []
+    for done, (first, last) in enumerate(ranges, start=1):
+        plans.append(plan_range(first, last, standard, as_of, check))
+        if progress:
+            progress(done, len(ranges))
+    return standard, plans
