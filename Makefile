@@ -16,6 +16,7 @@ install: $(STAMP)
 run: install
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py seed_demo
+	$(BIN)/python manage.py seed_demo_inspections
 	$(BIN)/python manage.py runserver 127.0.0.1:8000
 
 lint: install

@@ -42,8 +42,12 @@ class InspectionAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         # Through the service, so that a passing inspection moves the next due date.
         saved = services.record_inspection(
-            premises=obj.premises, performed_on=obj.performed_on, result=obj.result, kind=obj.kind,
-            summary=obj.summary, actor=request.user,
+            premises=obj.premises,
+            performed_on=obj.performed_on,
+            result=obj.result,
+            kind=obj.kind,
+            summary=obj.summary,
+            actor=request.user,
         )
         obj.pk = saved.pk
 
@@ -60,7 +64,9 @@ class ComplianceFlagAdmin(ReadOnlyAdmin):
 
     @admin.display(description=_("findings"))
     def findings(self, obj):
-        return format_html("<ul>{}</ul>", format_html_join("", "<li>{}</li>", ((line,) for line in obj.finding_lines())))
+        return format_html(
+            "<ul>{}</ul>", format_html_join("", "<li>{}</li>", ((line,) for line in obj.finding_lines()))
+        )
 
     @admin.action(description=_("Acknowledge the selected flags"), permissions=["acknowledge"])
     def acknowledge(self, request, queryset):
@@ -73,8 +79,19 @@ class ComplianceFlagAdmin(ReadOnlyAdmin):
 
 @admin.register(SweepRun)
 class SweepRunAdmin(ReadOnlyAdmin):
-    list_display = ["pk", "as_of", "standard", "status", "trigger", "started_at", "finished_at",
-                    "premises_evaluated", "flags_opened", "flags_confirmed", "flags_resolved"]
+    list_display = [
+        "pk",
+        "as_of",
+        "standard",
+        "status",
+        "trigger",
+        "started_at",
+        "finished_at",
+        "premises_evaluated",
+        "flags_opened",
+        "flags_confirmed",
+        "flags_resolved",
+    ]
     list_filter = ["status"]
 
 
@@ -98,7 +115,9 @@ class WarningLetterAdmin(ReadOnlyAdmin):
                 services.approve_freeze(letter, supervisor=request.user, as_of=timezone.localdate())
                 approved += 1
             except (ValidationError, PermissionDenied) as error:
-                self.message_user(request, f"{letter}: {' '.join(getattr(error, 'messages', [str(error)]))}", messages.WARNING)
+                self.message_user(
+                    request, f"{letter}: {' '.join(getattr(error, 'messages', [str(error)]))}", messages.WARNING
+                )
         self.message_user(request, _("%(count)s recommendation(s) approved.") % {"count": approved}, messages.SUCCESS)
 
     def has_approve_permission(self, request):

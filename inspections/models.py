@@ -40,7 +40,11 @@ class Inspection(models.Model):
     result = models.CharField(_("result"), max_length=8, choices=InspectionResult.choices)
     summary = models.TextField(_("summary"), blank=True)
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("recorded by"),
     )
     recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
@@ -116,16 +120,28 @@ class ComplianceFlag(models.Model):
     last_confirmed_at = models.DateTimeField(_("last confirmed at"))
     acknowledged_at = models.DateTimeField(_("acknowledged at"), null=True, blank=True)
     acknowledged_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("acknowledged by"),
     )
     resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
     resolved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("resolved by"),
     )
     resolved_by_run = models.ForeignKey(
-        "SweepRun", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        "SweepRun",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("resolved by sweep"),
     )
     resolution_reason = models.TextField(_("why it was resolved"), blank=True)
@@ -143,12 +159,15 @@ class ComplianceFlag(models.Model):
         ]
         constraints = [
             # At most one unresolved flag per premises and kind, whatever runs twice.
-            models.UniqueConstraint(fields=["premises", "kind"], condition=UNRESOLVED, name="one_unresolved_flag_per_kind"),
+            models.UniqueConstraint(
+                fields=["premises", "kind"], condition=UNRESOLVED, name="one_unresolved_flag_per_kind"
+            ),
             models.CheckConstraint(condition=_in_choices("kind", FlagKind), name="flag_kind_valid"),
             models.CheckConstraint(condition=_in_choices("severity", Severity), name="flag_severity_valid"),
             models.CheckConstraint(condition=_in_choices("status", FlagStatus), name="flag_status_valid"),
             models.CheckConstraint(
-                condition=Q(status="resolved", resolved_at__isnull=False) | (~Q(status="resolved") & Q(resolved_at=None)),
+                condition=Q(status="resolved", resolved_at__isnull=False)
+                | (~Q(status="resolved") & Q(resolved_at=None)),
                 name="flag_resolved_has_time",
             ),
         ]
@@ -176,7 +195,9 @@ class ComplianceFlag(models.Model):
         if self.kind == FlagKind.INSPECTION_OVERDUE:
             return [_("The inspection was due on %(date)s.") % {"date": details.get("due_on")}]
         if self.kind == FlagKind.INSPECTION_FAILED:
-            result = InspectionResult(details["result"]).label if details.get("result") in InspectionResult.values else ""
+            result = (
+                InspectionResult(details["result"]).label if details.get("result") in InspectionResult.values else ""
+            )
             return [_("Result of the last inspection: %(result)s.") % {"result": result}]
         if self.kind == FlagKind.UNVERIFIED:
             return [
@@ -202,7 +223,11 @@ class SweepRun(models.Model):
     status = models.CharField(_("status"), max_length=10, choices=SweepStatus.choices, default=SweepStatus.RUNNING)
     trigger = models.CharField(_("started by"), max_length=40, help_text=_("schedule, command or a user"))
     started_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("started by user"),
     )
     started_at = models.DateTimeField(_("started at"))
@@ -271,18 +296,29 @@ CURRENT = Q(status__in=[WarningStatus.AWAITING_APPROVAL, WarningStatus.ACTIVE])
 
 
 class WarningLetter(models.Model):
-    premises = models.ForeignKey(Premises, on_delete=models.PROTECT, related_name="warnings", verbose_name=_("premises"))
+    premises = models.ForeignKey(
+        Premises, on_delete=models.PROTECT, related_name="warnings", verbose_name=_("premises")
+    )
     step = models.CharField(_("step"), max_length=10, choices=WarningStep.choices)
     status = models.CharField(_("status"), max_length=20, choices=WarningStatus.choices)
     issued_on = models.DateField(_("issued on"))
     due_on = models.DateField(_("falls due on"), null=True, blank=True)
     flags = models.ManyToManyField(ComplianceFlag, related_name="warnings", verbose_name=_("flags covered"))
     issued_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
-        verbose_name=_("issued by"), help_text=_("Empty when the daily ladder job issued it."),
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("issued by"),
+        help_text=_("Empty when the daily ladder job issued it."),
     )
     approved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("approved by"),
     )
     approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)

@@ -20,7 +20,9 @@ def changes_since(since, as_of: datetime.date):
     """New flags since `since`, warnings falling due by `as_of` + 2 days, escalations awaiting approval."""
     new_flags = ComplianceFlag.objects.unresolved().filter(opened_at__gt=since).select_related("premises")
     due = (
-        WarningLetter.objects.filter(status=WarningStatus.ACTIVE, due_on__lte=as_of + datetime.timedelta(days=DUE_SOON_DAYS))
+        WarningLetter.objects.filter(
+            status=WarningStatus.ACTIVE, due_on__lte=as_of + datetime.timedelta(days=DUE_SOON_DAYS)
+        )
         .select_related("premises")
         .order_by("due_on", "pk")
     )

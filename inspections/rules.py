@@ -9,7 +9,7 @@ Where each rule comes from (DOMAIN.md sections 1 and 3):
   protocol road runs CCTV), minimum per category = settings `min_road_cameras` and
   `min_road_cameras_by_category`;
 - camera below the standard: the spec check's findings (pan, face, resolution, retention,
-  night vision);
+  night vision) for the cameras that watch the public road (setting `judge_road_cameras_only`);
 - not connectable: the spec check's ONVIF and RTSP findings ("can be connected into one
   city system");
 - inspection overdue / failed: Perwali monitoring and evaluation every 6 months
@@ -110,7 +110,8 @@ def evaluate_premises(facts: PremisesFacts, standard, as_of: datetime.date, chec
         )
 
     below, unconnectable = [], []
-    for camera in working:
+    judged = [c for c in working if c.faces_road] if standard.judge_road_cameras_only else working
+    for camera in judged:
         findings = check(camera, standard).findings
         spec = [f.as_dict() for f in findings if f.rule not in CONNECTIVITY_RULES]
         link = [f.as_dict() for f in findings if f.rule in CONNECTIVITY_RULES]

@@ -6,6 +6,8 @@ are claimed with conditional updates so that two workers cannot act twice.
 
 from __future__ import annotations
 
+import datetime
+
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -61,9 +63,10 @@ def advance_warning_ladder(as_of, *, actor=None):
     """Issue, escalate or close warnings for every premises, as of `as_of`. Returns counts."""
     standard = standard_for(as_of)
     current = {letter.premises_id: letter for letter in WarningLetter.objects.filter(CURRENT)}
+    end_of_day = timezone.make_aware(datetime.datetime.combine(as_of + datetime.timedelta(days=1), datetime.time.min))
     warnable = set(
         ComplianceFlag.objects.unresolved()
-        .filter(kind__in=rules.WARNABLE_KINDS)
+        .filter(kind__in=rules.WARNABLE_KINDS, opened_at__lt=end_of_day)  # a flag counts from the day it opened
         .values_list("premises_id", flat=True)
         .distinct()
     )
@@ -148,4 +151,3 @@ def approve_freeze(letter, *, supervisor, as_of=None):
         raise ValidationError(_("This recommendation is no longer awaiting approval."))
     letter.refresh_from_db()
     return letter
-

@@ -63,7 +63,15 @@ class CameraRow:
 
     @property
     def onvif_profiles(self):
-        return {p for p, on in zip("STGM", (self.onvif_profile_s, self.onvif_profile_t, self.onvif_profile_g, self.onvif_profile_m), strict=True) if on}
+        return {
+            p
+            for p, on in zip(
+                "STGM",
+                (self.onvif_profile_s, self.onvif_profile_t, self.onvif_profile_g, self.onvif_profile_m),
+                strict=True,
+            )
+            if on
+        }
 
 
 def memoised_check():
@@ -113,8 +121,14 @@ def plan_range(first_id, last_id, standard, as_of, check=None):
         .filter(pk__gte=first_id, pk__lte=last_id)
         .annotate(last_result=latest_result)
         .values_list(
-            "pk", "name", "category", "designated_on", "verification_status", "created_at",
-            "next_inspection_due", "last_result",
+            "pk",
+            "name",
+            "category",
+            "designated_on",
+            "verification_status",
+            "created_at",
+            "next_inspection_due",
+            "last_result",
         )
     )
     cameras = defaultdict(list)
@@ -127,10 +141,9 @@ def plan_range(first_id, last_id, standard, as_of, check=None):
     for values in camera_rows:
         cameras[values[1]].append(CameraRow(values))
     flags = defaultdict(dict)
-    flag_rows = (
-        ComplianceFlag.objects.filter(UNRESOLVED, premises_id__gte=first_id, premises_id__lte=last_id)
-        .values_list("pk", "premises_id", "kind", "details", "standard_id")
-    )
+    flag_rows = ComplianceFlag.objects.filter(
+        UNRESOLVED, premises_id__gte=first_id, premises_id__lte=last_id
+    ).values_list("pk", "premises_id", "kind", "details", "standard_id")
     for pk, premises_id, kind, details, standard_id in flag_rows:
         flags[premises_id][kind] = (pk, details, standard_id)
 
@@ -299,7 +312,8 @@ def run_chunk(chunk_id, check=None):
     except Exception as error:
         log.exception("sweep: chunk %s failed", chunk_id)
         SweepChunk.objects.filter(pk=chunk.pk, done=False).update(
-            done=True, errors=[{"chunk": chunk.number, "error": f"{error.__class__.__name__}: {error}"}],
+            done=True,
+            errors=[{"chunk": chunk.number, "error": f"{error.__class__.__name__}: {error}"}],
             finished_at=timezone.now(),
         )
     finish_run_if_complete(run.pk)

@@ -17,15 +17,18 @@ def _date(value):
 
 
 @shared_task(name="inspections.compliance_sweep", time_limit=600)
-def compliance_sweep(as_of=None, trigger="schedule", user_id=None):
+def compliance_sweep(as_of=None, trigger="schedule", user_id=None, chunk_size=sweep.CHUNK_SIZE):
     """Coordinator: record the run and fan its chunks out to the workers."""
-    run = sweep.start_run(_date(as_of), trigger=trigger, user=None if user_id is None else _user(user_id))
+    user = None if user_id is None else _user(user_id)
+    run = sweep.start_run(_date(as_of), trigger=trigger, user=user, chunk_size=chunk_size)
     for chunk_id in run.chunks.values_list("pk", flat=True):  # start_run has committed them
         sweep_chunk.delay(chunk_id)
     return run.pk
 
 
-@shared_task(name="inspections.sweep_chunk", time_limit=600, autoretry_for=(ConnectionError,), retry_backoff=True, max_retries=3)
+@shared_task(
+    name="inspections.sweep_chunk", time_limit=600, autoretry_for=(ConnectionError,), retry_backoff=True, max_retries=3
+)
 def sweep_chunk(chunk_id):
     """One range of premises; the last chunk to finish records the run's totals."""
     return sweep.run_chunk(chunk_id)

@@ -125,6 +125,7 @@ SITE_URL = env("DJANGO_SITE_URL", default="http://127.0.0.1:8000")
 # Celery: without a broker, tasks run eagerly in the web process (no service needed).
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="")
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
+CELERY_TASK_DEFAULT_QUEUE = env("CELERY_TASK_DEFAULT_QUEUE", default="celery")
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_RESULT_BACKEND = env("CELERY_RESULT_BACKEND", default=CELERY_BROKER_URL or None)
 CELERY_TIMEZONE = TIME_ZONE

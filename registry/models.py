@@ -217,7 +217,10 @@ class Premises(models.Model):
         # The first inspection falls due one interval after designation; a passing
         # inspection moves it on (inspections.services.record_inspection).
         if self.designated_on and self.next_inspection_due is None:
-            standard = CameraStandard.objects.in_force(self.designated_on) or CameraStandard.objects.order_by("effective_from").first()
+            standard = (
+                CameraStandard.objects.in_force(self.designated_on)
+                or CameraStandard.objects.order_by("effective_from").first()
+            )
             if standard is not None:
                 self.next_inspection_due = add_months(self.designated_on, standard.inspection_interval_months)
         super().save(*args, **kwargs)
@@ -495,6 +498,14 @@ class CameraStandard(models.Model):
         _("required ONVIF profiles"), default=default_required_onvif_profiles, help_text=_('For example ["S"].')
     )
     rtsp_required = models.BooleanField(_("RTSP stream address required"), default=True)
+    judge_road_cameras_only = models.BooleanField(
+        _("judge only cameras facing the road"),
+        default=True,
+        help_text=_(
+            "A premises complies when its cameras facing the public road meet the standard; cameras inside "
+            "(a cashier, a store room) are registered and checked but do not make the premises non-compliant."
+        ),
+    )
     min_road_cameras = models.PositiveSmallIntegerField(_("minimum cameras facing the road"), default=1)
     min_road_cameras_by_category = models.JSONField(
         _("minimum cameras facing the road, by category"),

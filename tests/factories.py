@@ -62,3 +62,17 @@ class CameraFactory(factory.django.DjangoModelFactory):
     onvif_profile_s = True
     rtsp_url = "rtsp://10.0.0.10:554/Streaming/Channels/101"
     faces_road = True
+
+
+def dome_below_standard(premises, **overrides):
+    """A fixed 1080p dome facing the road: fails pan range and face identification."""
+    values = dict(
+        camera_type=Camera.Type.DOME,
+        pan_range_deg=0,
+        hfov_wide_deg=90,
+        optical_zoom=None,
+        resolution_h_px=1920,
+        resolution_v_px=1080,
+    )
+    values.update(overrides)
+    return CameraFactory(premises=premises, **values)

@@ -6,188 +6,476 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('registry', '0003_premises_next_inspection_due'),
+        ("registry", "0003_premises_next_inspection_due"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='NotificationCursor',
+            name="NotificationCursor",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('seen_at', models.DateTimeField()),
-                ('user', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("seen_at", models.DateTimeField()),
+                (
+                    "user",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='SweepRun',
+            name="SweepRun",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('as_of', models.DateField(verbose_name='judged as of')),
-                ('status', models.CharField(choices=[('running', 'Running'), ('succeeded', 'Succeeded'), ('failed', 'Finished with errors')], default='running', max_length=10, verbose_name='status')),
-                ('trigger', models.CharField(help_text='schedule, command or a user', max_length=40, verbose_name='started by')),
-                ('started_at', models.DateTimeField(verbose_name='started at')),
-                ('finished_at', models.DateTimeField(blank=True, null=True, verbose_name='finished at')),
-                ('chunks_total', models.PositiveIntegerField(default=0, verbose_name='chunks')),
-                ('premises_evaluated', models.PositiveIntegerField(default=0, verbose_name='premises evaluated')),
-                ('flags_opened', models.PositiveIntegerField(default=0, verbose_name='flags opened')),
-                ('flags_confirmed', models.PositiveIntegerField(default=0, verbose_name='flags confirmed')),
-                ('flags_resolved', models.PositiveIntegerField(default=0, verbose_name='flags resolved')),
-                ('errors', models.JSONField(blank=True, default=list, verbose_name='errors')),
-                ('standard', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='registry.camerastandard', verbose_name='standard')),
-                ('started_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='started by user')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("as_of", models.DateField(verbose_name="judged as of")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("running", "Running"),
+                            ("succeeded", "Succeeded"),
+                            ("failed", "Finished with errors"),
+                        ],
+                        default="running",
+                        max_length=10,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "trigger",
+                    models.CharField(help_text="schedule, command or a user", max_length=40, verbose_name="started by"),
+                ),
+                ("started_at", models.DateTimeField(verbose_name="started at")),
+                ("finished_at", models.DateTimeField(blank=True, null=True, verbose_name="finished at")),
+                ("chunks_total", models.PositiveIntegerField(default=0, verbose_name="chunks")),
+                ("premises_evaluated", models.PositiveIntegerField(default=0, verbose_name="premises evaluated")),
+                ("flags_opened", models.PositiveIntegerField(default=0, verbose_name="flags opened")),
+                ("flags_confirmed", models.PositiveIntegerField(default=0, verbose_name="flags confirmed")),
+                ("flags_resolved", models.PositiveIntegerField(default=0, verbose_name="flags resolved")),
+                ("errors", models.JSONField(blank=True, default=list, verbose_name="errors")),
+                (
+                    "standard",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="registry.camerastandard",
+                        verbose_name="standard",
+                    ),
+                ),
+                (
+                    "started_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="started by user",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'sweep run',
-                'verbose_name_plural': 'sweep runs',
-                'ordering': ['-started_at', '-pk'],
-                'permissions': [('start_sweep', 'Can start a compliance sweep')],
+                "verbose_name": "sweep run",
+                "verbose_name_plural": "sweep runs",
+                "ordering": ["-started_at", "-pk"],
+                "permissions": [("start_sweep", "Can start a compliance sweep")],
             },
         ),
         migrations.CreateModel(
-            name='SweepChunk',
+            name="SweepChunk",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.PositiveIntegerField()),
-                ('first_premises_id', models.BigIntegerField()),
-                ('last_premises_id', models.BigIntegerField()),
-                ('done', models.BooleanField(default=False)),
-                ('premises_evaluated', models.PositiveIntegerField(default=0)),
-                ('flags_opened', models.PositiveIntegerField(default=0)),
-                ('flags_confirmed', models.PositiveIntegerField(default=0)),
-                ('flags_resolved', models.PositiveIntegerField(default=0)),
-                ('errors', models.JSONField(blank=True, default=list)),
-                ('finished_at', models.DateTimeField(blank=True, null=True)),
-                ('run', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='chunks', to='inspections.sweeprun')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("number", models.PositiveIntegerField()),
+                ("first_premises_id", models.BigIntegerField()),
+                ("last_premises_id", models.BigIntegerField()),
+                ("done", models.BooleanField(default=False)),
+                ("premises_evaluated", models.PositiveIntegerField(default=0)),
+                ("flags_opened", models.PositiveIntegerField(default=0)),
+                ("flags_confirmed", models.PositiveIntegerField(default=0)),
+                ("flags_resolved", models.PositiveIntegerField(default=0)),
+                ("errors", models.JSONField(blank=True, default=list)),
+                ("finished_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "run",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="chunks", to="inspections.sweeprun"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['run', 'number'],
+                "ordering": ["run", "number"],
             },
         ),
         migrations.CreateModel(
-            name='ComplianceFlag',
+            name="ComplianceFlag",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('no_camera', 'No camera registered'), ('too_few_road_cameras', 'Too few cameras facing the road'), ('camera_below_standard', 'Camera below the standard'), ('not_connectable', 'Not connectable to the command centre'), ('inspection_overdue', 'Inspection overdue'), ('inspection_failed', 'Last inspection failed'), ('unverified', 'Registration unverified after the grace period')], max_length=24, verbose_name='kind')),
-                ('severity', models.CharField(choices=[('high', 'High'), ('medium', 'Medium'), ('low', 'Low')], max_length=8, verbose_name='severity')),
-                ('details', models.JSONField(blank=True, default=dict, verbose_name='details')),
-                ('status', models.CharField(choices=[('open', 'Open'), ('acknowledged', 'Acknowledged'), ('resolved', 'Resolved')], default='open', max_length=12, verbose_name='status')),
-                ('opened_at', models.DateTimeField(verbose_name='opened at')),
-                ('last_confirmed_at', models.DateTimeField(verbose_name='last confirmed at')),
-                ('acknowledged_at', models.DateTimeField(blank=True, null=True, verbose_name='acknowledged at')),
-                ('resolved_at', models.DateTimeField(blank=True, null=True, verbose_name='resolved at')),
-                ('resolution_reason', models.TextField(blank=True, verbose_name='why it was resolved')),
-                ('acknowledged_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='acknowledged by')),
-                ('premises', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='flags', to='registry.premises', verbose_name='premises')),
-                ('resolved_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='resolved by')),
-                ('standard', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='registry.camerastandard', verbose_name='judged against standard')),
-                ('opened_by_run', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='inspections.sweeprun', verbose_name='opened by sweep')),
-                ('resolved_by_run', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='inspections.sweeprun', verbose_name='resolved by sweep')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("no_camera", "No camera registered"),
+                            ("too_few_road_cameras", "Too few cameras facing the road"),
+                            ("camera_below_standard", "Camera below the standard"),
+                            ("not_connectable", "Not connectable to the command centre"),
+                            ("inspection_overdue", "Inspection overdue"),
+                            ("inspection_failed", "Last inspection failed"),
+                            ("unverified", "Registration unverified after the grace period"),
+                        ],
+                        max_length=24,
+                        verbose_name="kind",
+                    ),
+                ),
+                (
+                    "severity",
+                    models.CharField(
+                        choices=[("high", "High"), ("medium", "Medium"), ("low", "Low")],
+                        max_length=8,
+                        verbose_name="severity",
+                    ),
+                ),
+                ("details", models.JSONField(blank=True, default=dict, verbose_name="details")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("open", "Open"), ("acknowledged", "Acknowledged"), ("resolved", "Resolved")],
+                        default="open",
+                        max_length=12,
+                        verbose_name="status",
+                    ),
+                ),
+                ("opened_at", models.DateTimeField(verbose_name="opened at")),
+                ("last_confirmed_at", models.DateTimeField(verbose_name="last confirmed at")),
+                ("acknowledged_at", models.DateTimeField(blank=True, null=True, verbose_name="acknowledged at")),
+                ("resolved_at", models.DateTimeField(blank=True, null=True, verbose_name="resolved at")),
+                ("resolution_reason", models.TextField(blank=True, verbose_name="why it was resolved")),
+                (
+                    "acknowledged_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="acknowledged by",
+                    ),
+                ),
+                (
+                    "premises",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="flags",
+                        to="registry.premises",
+                        verbose_name="premises",
+                    ),
+                ),
+                (
+                    "resolved_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="resolved by",
+                    ),
+                ),
+                (
+                    "standard",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="registry.camerastandard",
+                        verbose_name="judged against standard",
+                    ),
+                ),
+                (
+                    "opened_by_run",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="inspections.sweeprun",
+                        verbose_name="opened by sweep",
+                    ),
+                ),
+                (
+                    "resolved_by_run",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="inspections.sweeprun",
+                        verbose_name="resolved by sweep",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'compliance flag',
-                'verbose_name_plural': 'compliance flags',
-                'ordering': ['opened_at', 'pk'],
+                "verbose_name": "compliance flag",
+                "verbose_name_plural": "compliance flags",
+                "ordering": ["opened_at", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='WarningLetter',
+            name="WarningLetter",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('step', models.CharField(choices=[('sp1', 'First written warning (SP1)'), ('sp2', 'Second written warning (SP2)'), ('sp3', 'Third written warning (SP3)'), ('freeze', 'Building permit freeze recommended'), ('revocation', 'Building permit revocation recommended')], max_length=10, verbose_name='step')),
-                ('status', models.CharField(choices=[('awaiting_approval', "Awaiting a supervisor's approval"), ('active', 'In force'), ('escalated', 'Escalated to the next step'), ('closed', 'Closed: the premises complies')], max_length=20, verbose_name='status')),
-                ('issued_on', models.DateField(verbose_name='issued on')),
-                ('due_on', models.DateField(blank=True, null=True, verbose_name='falls due on')),
-                ('approved_at', models.DateTimeField(blank=True, null=True, verbose_name='approved at')),
-                ('closed_on', models.DateField(blank=True, null=True, verbose_name='closed on')),
-                ('closed_reason', models.TextField(blank=True, verbose_name='why it was closed')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
-                ('approved_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='approved by')),
-                ('flags', models.ManyToManyField(related_name='warnings', to='inspections.complianceflag', verbose_name='flags covered')),
-                ('issued_by', models.ForeignKey(blank=True, help_text='Empty when the daily ladder job issued it.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='issued by')),
-                ('premises', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='warnings', to='registry.premises', verbose_name='premises')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "step",
+                    models.CharField(
+                        choices=[
+                            ("sp1", "First written warning (SP1)"),
+                            ("sp2", "Second written warning (SP2)"),
+                            ("sp3", "Third written warning (SP3)"),
+                            ("freeze", "Building permit freeze recommended"),
+                            ("revocation", "Building permit revocation recommended"),
+                        ],
+                        max_length=10,
+                        verbose_name="step",
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("awaiting_approval", "Awaiting a supervisor's approval"),
+                            ("active", "In force"),
+                            ("escalated", "Escalated to the next step"),
+                            ("closed", "Closed: the premises complies"),
+                        ],
+                        max_length=20,
+                        verbose_name="status",
+                    ),
+                ),
+                ("issued_on", models.DateField(verbose_name="issued on")),
+                ("due_on", models.DateField(blank=True, null=True, verbose_name="falls due on")),
+                ("approved_at", models.DateTimeField(blank=True, null=True, verbose_name="approved at")),
+                ("closed_on", models.DateField(blank=True, null=True, verbose_name="closed on")),
+                ("closed_reason", models.TextField(blank=True, verbose_name="why it was closed")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created at")),
+                (
+                    "approved_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="approved by",
+                    ),
+                ),
+                (
+                    "flags",
+                    models.ManyToManyField(
+                        related_name="warnings", to="inspections.complianceflag", verbose_name="flags covered"
+                    ),
+                ),
+                (
+                    "issued_by",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="Empty when the daily ladder job issued it.",
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="issued by",
+                    ),
+                ),
+                (
+                    "premises",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="warnings",
+                        to="registry.premises",
+                        verbose_name="premises",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'warning',
-                'verbose_name_plural': 'warnings',
-                'ordering': ['-issued_on', '-pk'],
-                'permissions': [('approve_escalation', 'Can approve a permit freeze recommendation')],
+                "verbose_name": "warning",
+                "verbose_name_plural": "warnings",
+                "ordering": ["-issued_on", "-pk"],
+                "permissions": [("approve_escalation", "Can approve a permit freeze recommendation")],
             },
         ),
         migrations.CreateModel(
-            name='Inspection',
+            name="Inspection",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('routine', 'Routine'), ('follow_up', 'Follow-up after a warning'), ('verification', 'Verification of a new registration'), ('complaint', 'Complaint')], default='routine', max_length=12, verbose_name='kind')),
-                ('performed_on', models.DateField(verbose_name='performed on')),
-                ('result', models.CharField(choices=[('pass', 'Pass'), ('partial', 'Partial'), ('fail', 'Fail')], max_length=8, verbose_name='result')),
-                ('summary', models.TextField(blank=True, verbose_name='summary')),
-                ('recorded_at', models.DateTimeField(auto_now_add=True, verbose_name='recorded at')),
-                ('premises', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='inspections', to='registry.premises', verbose_name='premises')),
-                ('recorded_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='recorded by')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("routine", "Routine"),
+                            ("follow_up", "Follow-up after a warning"),
+                            ("verification", "Verification of a new registration"),
+                            ("complaint", "Complaint"),
+                        ],
+                        default="routine",
+                        max_length=12,
+                        verbose_name="kind",
+                    ),
+                ),
+                ("performed_on", models.DateField(verbose_name="performed on")),
+                (
+                    "result",
+                    models.CharField(
+                        choices=[("pass", "Pass"), ("partial", "Partial"), ("fail", "Fail")],
+                        max_length=8,
+                        verbose_name="result",
+                    ),
+                ),
+                ("summary", models.TextField(blank=True, verbose_name="summary")),
+                ("recorded_at", models.DateTimeField(auto_now_add=True, verbose_name="recorded at")),
+                (
+                    "premises",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="inspections",
+                        to="registry.premises",
+                        verbose_name="premises",
+                    ),
+                ),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="recorded by",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'inspection',
-                'verbose_name_plural': 'inspections',
-                'ordering': ['-performed_on', '-pk'],
-                'indexes': [models.Index(fields=['premises', '-performed_on', '-id'], name='inspection_latest_idx')],
-                'constraints': [models.CheckConstraint(condition=models.Q(('kind__in', ['routine', 'follow_up', 'verification', 'complaint'])), name='inspection_kind_valid'), models.CheckConstraint(condition=models.Q(('result__in', ['pass', 'partial', 'fail'])), name='inspection_result_valid')],
+                "verbose_name": "inspection",
+                "verbose_name_plural": "inspections",
+                "ordering": ["-performed_on", "-pk"],
+                "indexes": [models.Index(fields=["premises", "-performed_on", "-id"], name="inspection_latest_idx")],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("kind__in", ["routine", "follow_up", "verification", "complaint"])),
+                        name="inspection_kind_valid",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("result__in", ["pass", "partial", "fail"])), name="inspection_result_valid"
+                    ),
+                ],
             },
         ),
         migrations.AddConstraint(
-            model_name='sweeprun',
-            constraint=models.CheckConstraint(condition=models.Q(('status__in', ['running', 'succeeded', 'failed'])), name='sweep_status_valid'),
+            model_name="sweeprun",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("status__in", ["running", "succeeded", "failed"])), name="sweep_status_valid"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='sweepchunk',
-            constraint=models.UniqueConstraint(fields=('run', 'number'), name='sweep_chunk_unique_number'),
+            model_name="sweepchunk",
+            constraint=models.UniqueConstraint(fields=("run", "number"), name="sweep_chunk_unique_number"),
         ),
         migrations.AddIndex(
-            model_name='complianceflag',
-            index=models.Index(condition=models.Q(('status__in', ['open', 'acknowledged'])), fields=['premises', 'kind'], name='flag_unresolved_idx'),
+            model_name="complianceflag",
+            index=models.Index(
+                condition=models.Q(("status__in", ["open", "acknowledged"])),
+                fields=["premises", "kind"],
+                name="flag_unresolved_idx",
+            ),
         ),
         migrations.AddIndex(
-            model_name='complianceflag',
-            index=models.Index(condition=models.Q(('status__in', ['open', 'acknowledged'])), fields=['opened_at'], name='flag_queue_idx'),
+            model_name="complianceflag",
+            index=models.Index(
+                condition=models.Q(("status__in", ["open", "acknowledged"])),
+                fields=["opened_at"],
+                name="flag_queue_idx",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='complianceflag',
-            constraint=models.UniqueConstraint(condition=models.Q(('status__in', ['open', 'acknowledged'])), fields=('premises', 'kind'), name='one_unresolved_flag_per_kind'),
+            model_name="complianceflag",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("status__in", ["open", "acknowledged"])),
+                fields=("premises", "kind"),
+                name="one_unresolved_flag_per_kind",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='complianceflag',
-            constraint=models.CheckConstraint(condition=models.Q(('kind__in', ['no_camera', 'too_few_road_cameras', 'camera_below_standard', 'not_connectable', 'inspection_overdue', 'inspection_failed', 'unverified'])), name='flag_kind_valid'),
+            model_name="complianceflag",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    (
+                        "kind__in",
+                        [
+                            "no_camera",
+                            "too_few_road_cameras",
+                            "camera_below_standard",
+                            "not_connectable",
+                            "inspection_overdue",
+                            "inspection_failed",
+                            "unverified",
+                        ],
+                    )
+                ),
+                name="flag_kind_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='complianceflag',
-            constraint=models.CheckConstraint(condition=models.Q(('severity__in', ['high', 'medium', 'low'])), name='flag_severity_valid'),
+            model_name="complianceflag",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("severity__in", ["high", "medium", "low"])), name="flag_severity_valid"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='complianceflag',
-            constraint=models.CheckConstraint(condition=models.Q(('status__in', ['open', 'acknowledged', 'resolved'])), name='flag_status_valid'),
+            model_name="complianceflag",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("status__in", ["open", "acknowledged", "resolved"])), name="flag_status_valid"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='complianceflag',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('resolved_at__isnull', False), ('status', 'resolved')), models.Q(models.Q(('status', 'resolved'), _negated=True), ('resolved_at', None)), _connector='OR'), name='flag_resolved_has_time'),
+            model_name="complianceflag",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("resolved_at__isnull", False), ("status", "resolved")),
+                    models.Q(models.Q(("status", "resolved"), _negated=True), ("resolved_at", None)),
+                    _connector="OR",
+                ),
+                name="flag_resolved_has_time",
+            ),
         ),
         migrations.AddIndex(
-            model_name='warningletter',
-            index=models.Index(condition=models.Q(('status__in', ['awaiting_approval', 'active'])), fields=['due_on'], name='warning_current_due_idx'),
+            model_name="warningletter",
+            index=models.Index(
+                condition=models.Q(("status__in", ["awaiting_approval", "active"])),
+                fields=["due_on"],
+                name="warning_current_due_idx",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='warningletter',
-            constraint=models.UniqueConstraint(condition=models.Q(('status__in', ['awaiting_approval', 'active'])), fields=('premises',), name='one_current_warning_per_premises'),
+            model_name="warningletter",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("status__in", ["awaiting_approval", "active"])),
+                fields=("premises",),
+                name="one_current_warning_per_premises",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='warningletter',
-            constraint=models.CheckConstraint(condition=models.Q(('step__in', ['sp1', 'sp2', 'sp3', 'freeze', 'revocation'])), name='warning_step_valid'),
+            model_name="warningletter",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("step__in", ["sp1", "sp2", "sp3", "freeze", "revocation"])),
+                name="warning_step_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='warningletter',
-            constraint=models.CheckConstraint(condition=models.Q(('status__in', ['awaiting_approval', 'active', 'escalated', 'closed'])), name='warning_status_valid'),
+            model_name="warningletter",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("status__in", ["awaiting_approval", "active", "escalated", "closed"])),
+                name="warning_status_valid",
+            ),
         ),
     ]

@@ -12,18 +12,23 @@ ROOT = Path(__file__).resolve().parents[2]
 PO = ROOT / "locale" / "id" / "LC_MESSAGES" / "django.po"
 
 
-def _entries(po_text):
-    """(msgid, msgstr, fuzzy) for each entry of a .po file, header excluded."""
+def _entries(po_text, with_plurals=True):
+    """(msgid, msgstr, fuzzy) for each entry of a .po file, header excluded; msgstr[0] for plurals."""
     entries = []
     for block in po_text.split("\n\n"):
         fuzzy = "#, fuzzy" in block
+        if not with_plurals and "msgid_plural" in block:
+            continue
         parts = {"msgid": [], "msgstr": []}
         current = None
         for line in block.splitlines():
             if line.startswith("msgid "):
                 current = "msgid"
-            elif line.startswith("msgstr "):
+            elif line.startswith(("msgstr ", "msgstr[0] ")):
                 current = "msgstr"
+            elif line.startswith(("msgid_plural ", "msgstr[")):
+                current = None
+                continue
             elif not line.startswith('"'):
                 current = None if line.startswith("#") else current
                 continue
@@ -42,11 +47,12 @@ def test_every_string_in_the_catalogue_is_translated_and_not_fuzzy():
 
 def test_the_compiled_catalogue_matches_the_po_file():
     with translation.override("id"):
-        for msgid, msgstr, _fuzzy in _entries(PO.read_text()):
+        for msgid, msgstr, _fuzzy in _entries(PO.read_text(), with_plurals=False):
             if "\\" in msgid:  # escaped quotes: compared through gettext below
                 continue
             assert translation.gettext(msgid) == msgstr, msgid
         assert translation.gettext('For example ["S"].') == 'Misalnya ["S"].'
+        assert translation.ngettext("%(counter)s new flag", "%(counter)s new flags", 3) == "%(counter)s tanda baru"
 
 
 @pytest.mark.skipif(shutil.which("xgettext") is None, reason="makemessages needs GNU gettext's xgettext")

@@ -1,0 +1,106 @@
+"""The chunked sweep through a real broker and a real Celery worker (PostgreSQL + Redis in CI)."""
+
+import datetime
+import os
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+import pytest
+from django.db import connection
+
+from inspections import sweep
+from inspections.models import ComplianceFlag, SweepRun, SweepStatus
+from inspections.tasks import compliance_sweep
+from perwali_cctv.celery import app as celery_app
+from tests.factories import CameraFactory, PremisesFactory, dome_below_standard
+
+ROOT = Path(__file__).resolve().parents[2]
+AS_OF = datetime.date(2026, 11, 28)
+
+pytestmark = [
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.skipif(
+        not os.environ.get("CELERY_BROKER_URL"), reason="needs a broker: set CELERY_BROKER_URL (CI does)"
+    ),
+]
+
+
+@pytest.fixture
+def worker():
+    """A real worker on its own queue, reading the test database."""
+    if connection.vendor != "postgresql":
+        pytest.skip("the worker shares the test database over the network: needs DATABASE_URL=postgres://…")
+    db = connection.settings_dict
+    queue = f"test-{uuid.uuid4().hex[:8]}"
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"postgres://{db['USER']}:{db['PASSWORD']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
+        "CELERY_TASK_DEFAULT_QUEUE": queue,
+    }
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "perwali_cctv",
+            "worker",
+            "--loglevel=WARNING",
+            "--concurrency=2",
+            "-Q",
+            queue,
+            "--without-gossip",
+            "--without-mingle",
+            "--without-heartbeat",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    original_queue = celery_app.conf.task_default_queue
+    celery_app.conf.task_default_queue = queue
+    try:
+        yield process
+    finally:
+        celery_app.conf.task_default_queue = original_queue
+        process.terminate()
+        try:
+            output, _ = process.communicate(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            output, _ = process.communicate()
+        print(output)
+
+
+def wait_for_run(timeout=90):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        run = SweepRun.objects.filter(finished_at__isnull=False).first()
+        if run:
+            return run
+        time.sleep(0.3)
+    raise AssertionError("the worker did not finish the sweep in time")
+
+
+def test_the_chunked_sweep_runs_on_a_real_worker_and_gives_the_in_process_flags(worker):
+    for n in range(10):
+        premises = PremisesFactory(name=f"P{n}", designated_on=datetime.date(2026, 1, 1))
+        if n % 2:
+            dome_below_standard(premises)
+        elif n % 4 == 0:
+            CameraFactory(premises=premises)
+    standard, plans = sweep.preview_sweep(AS_OF, chunk_size=3)
+    expected = sorted((pid, b.kind) for plan in plans for pid, b in plan.to_open)
+
+    compliance_sweep.delay(as_of=AS_OF.isoformat(), trigger="integration test", chunk_size=3)
+    run = wait_for_run()
+
+    assert run.status == SweepStatus.SUCCEEDED, run.errors
+    assert (run.chunks_total, run.premises_evaluated, run.flags_opened) == (4, 10, len(expected))
+    assert sorted(ComplianceFlag.objects.unresolved().values_list("premises_id", "kind")) == expected
+    assert run.chunks.filter(done=True).count() == 4

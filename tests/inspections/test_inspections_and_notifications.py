@@ -1,0 +1,126 @@
+"""Recording inspections, the officer's notifications, the daily digest and the warning letter."""
+
+import datetime
+
+import pytest
+from django.core import mail
+from django.core.exceptions import ValidationError
+
+from inspections import notifications, services, sweep
+from inspections.models import WarningLetter
+from registry.models import Premises
+from tests.factories import PremisesFactory, ResponsiblePersonFactory, dome_below_standard
+
+pytestmark = pytest.mark.django_db
+AS_OF = datetime.date(2026, 11, 28)
+
+
+def test_designation_sets_the_first_due_date_and_a_passing_inspection_moves_it():
+    premises = PremisesFactory(designated_on=datetime.date(2026, 1, 31))
+    assert premises.next_inspection_due == datetime.date(2026, 7, 31)
+    services.record_inspection(
+        premises=premises, performed_on=datetime.date(2026, 8, 31), result="pass", actor=None, as_of=AS_OF
+    )
+    assert Premises.objects.get(pk=premises.pk).next_inspection_due == datetime.date(2027, 2, 28)
+
+
+def test_a_failed_inspection_does_not_move_the_due_date_and_an_old_one_never_moves_it_back():
+    premises = PremisesFactory(designated_on=datetime.date(2026, 1, 1))
+    services.record_inspection(
+        premises=premises, performed_on=datetime.date(2026, 10, 1), result="fail", actor=None, as_of=AS_OF
+    )
+    assert Premises.objects.get(pk=premises.pk).next_inspection_due == datetime.date(2026, 7, 1)
+    services.record_inspection(
+        premises=premises, performed_on=datetime.date(2026, 11, 1), result="pass", actor=None, as_of=AS_OF
+    )
+    services.record_inspection(
+        premises=premises, performed_on=datetime.date(2026, 2, 1), result="pass", actor=None, as_of=AS_OF
+    )
+    assert Premises.objects.get(pk=premises.pk).next_inspection_due == datetime.date(2027, 5, 1)
+
+
+def test_an_inspection_in_the_future_is_refused_and_nothing_is_stored():
+    premises = PremisesFactory()
+    with pytest.raises(ValidationError):
+        services.record_inspection(
+            premises=premises, performed_on=AS_OF + datetime.timedelta(days=1), result="pass", actor=None, as_of=AS_OF
+        )
+    assert premises.inspections.count() == 0
+
+
+@pytest.fixture
+def warned():
+    premises = PremisesFactory(
+        name="Toko Peringatan", designated_on=datetime.date(2025, 1, 1), address="Jl. Awang Long No. 9"
+    )
+    ResponsiblePersonFactory(premises=premises, name="Budi Santoso", role="Pemilik")
+    dome_below_standard(premises, label="Depan toko")
+    sweep.run_sweep(AS_OF)
+    services.advance_warning_ladder(AS_OF)
+    return WarningLetter.objects.get(premises=premises)
+
+
+def test_the_warning_letter_is_printable_in_indonesian_with_findings_and_deadline(client, officer, warned):
+    client.force_login(officer)
+    page = client.get(f"/warnings/{warned.pk}/letter/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Toko Peringatan" in page and "Budi Santoso" in page
+    assert warned.letter_number in page
+    assert "Depan toko: Hanya dapat berputar 0°" in page
+    assert "5 Desember 2026" in page  # SP1 + 7 days, in Indonesian whatever the browser asks
+    assert "@media print" in page
+
+
+def test_the_letter_needs_a_login_and_the_permission(client, warned, django_user_model):
+    assert client.get(f"/warnings/{warned.pk}/letter/").status_code == 302
+    nobody = django_user_model.objects.create_user("nobody", password="x")
+    client.force_login(nobody)
+    assert client.get(f"/warnings/{warned.pk}/letter/").status_code == 403
+
+
+def test_an_officer_sees_what_changed_since_last_time_and_then_nothing_new(client, officer, warned):
+    client.force_login(officer)
+    first = client.get("/notifications/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "2 new flags" in first and "Toko Peringatan" in first  # below standard, overdue
+    second = client.get("/notifications/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "0 new flags" in second
+
+
+def test_the_daily_digest_goes_to_officers_and_supervisors_with_text_and_html(officer, supervisor, auditor, warned):
+    officer.email, supervisor.email, auditor.email = "o@example.id", "s@example.id", "a@example.id"
+    for user in (officer, supervisor, auditor):
+        user.save()
+    assert notifications.send_daily_digest(AS_OF) == 2
+    assert sorted(m.to[0] for m in mail.outbox) == ["o@example.id", "s@example.id"]
+    message = mail.outbox[0]
+    assert "Toko Peringatan" in message.body
+    html = message.alternatives[0]
+    assert html[1] == "text/html" and "Toko Peringatan" in html[0]
+
+
+def test_a_supervisor_approves_from_the_notifications_page_and_an_officer_cannot(client, officer, supervisor, warned):
+    WarningLetter.objects.filter(pk=warned.pk).update(step="freeze", status="awaiting_approval", due_on=None)
+    client.force_login(officer)
+    assert client.post(f"/warnings/{warned.pk}/approve/").status_code == 403
+    client.force_login(supervisor)
+    response = client.post(f"/warnings/{warned.pk}/approve/")
+    assert response.status_code == 302
+    warned.refresh_from_db()
+    assert warned.status == "active" and warned.approved_by == supervisor
+    assert client.post(f"/warnings/{warned.pk}/approve/").status_code == 302  # twice: a clear message, no error
+
+
+def test_the_demo_shows_flags_and_warnings_at_several_steps_and_seeding_twice_changes_nothing(settings):
+    from django.core.management import call_command
+
+    from inspections.models import ComplianceFlag
+
+    settings.DEBUG = True
+    call_command("seed_demo")
+    call_command("seed_demo_inspections")
+    kinds = set(ComplianceFlag.objects.unresolved().values_list("kind", flat=True))
+    assert {"camera_below_standard", "not_connectable", "inspection_overdue", "inspection_failed"} <= kinds
+    steps = set(WarningLetter.objects.filter(status__in=["active", "awaiting_approval"]).values_list("step", flat=True))
+    assert len(steps) >= 3
+    counts = (ComplianceFlag.objects.count(), WarningLetter.objects.count())
+    call_command("seed_demo_inspections")
+    assert (ComplianceFlag.objects.count(), WarningLetter.objects.count()) == counts
