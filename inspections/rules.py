@@ -62,7 +62,7 @@ class PremisesFacts:
     category: str
     designated_on: datetime.date | None
     verification_status: str
-    registered_on: datetime.date
+    registered_on: datetime.date | None  # needed only while verification is pending
     next_inspection_due: datetime.date | None
     last_inspection_result: str | None
     cameras: tuple = ()  # camera-like objects: pk, label, status, faces_road and the spec fields

@@ -10,7 +10,7 @@ tasks (`inspections.tasks`) and `manage.py compliance_sweep`.
 from __future__ import annotations
 
 import logging
-from collections import defaultdict
+from collections import defaultdict, namedtuple
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -49,29 +49,21 @@ SPEC_FIELDS = (
 CAMERA_FIELDS = ("pk", "premises_id", "label", "status", *SPEC_FIELDS)
 
 
-class CameraRow:
+class CameraRow(namedtuple("CameraValues", CAMERA_FIELDS)):
     """A camera as read for the sweep: the attributes the spec check reads, nothing more."""
 
-    __slots__ = (*CAMERA_FIELDS, "spec_key")
+    __slots__ = ()
 
-    def __init__(self, values):
-        for name, value in zip(CAMERA_FIELDS, values, strict=True):
-            setattr(self, name, value)
-        # Cameras of the same make and settings get the same verdict (see memoised_check);
-        # only presence of a stream address matters to the rules, not the address itself.
-        self.spec_key = (*values[4:-2], bool(self.rtsp_url), self.faces_road)
+    @property
+    def spec_key(self):
+        # Cameras of the same make and settings get the same verdict (see memoised_check); only
+        # whether there is a stream address matters to the rules, not the address itself.
+        return (*self[4:-2], bool(self.rtsp_url), self.faces_road)
 
     @property
     def onvif_profiles(self):
-        return {
-            p
-            for p, on in zip(
-                "STGM",
-                (self.onvif_profile_s, self.onvif_profile_t, self.onvif_profile_g, self.onvif_profile_m),
-                strict=True,
-            )
-            if on
-        }
+        flags = (self.onvif_profile_s, self.onvif_profile_t, self.onvif_profile_g, self.onvif_profile_m)
+        return {profile for profile, on in zip("STGM", flags, strict=True) if on}
 
 
 def memoised_check():
@@ -139,7 +131,7 @@ def plan_range(first_id, last_id, standard, as_of, check=None):
         .values_list(*CAMERA_FIELDS)
     )
     for values in camera_rows:
-        cameras[values[1]].append(CameraRow(values))
+        cameras[values[1]].append(CameraRow._make(values))
     flags = defaultdict(dict)
     flag_rows = ComplianceFlag.objects.filter(
         UNRESOLVED, premises_id__gte=first_id, premises_id__lte=last_id
@@ -155,7 +147,7 @@ def plan_range(first_id, last_id, standard, as_of, check=None):
             category=category,
             designated_on=designated_on,
             verification_status=verification,
-            registered_on=timezone.localdate(created_at),
+            registered_on=timezone.localdate(created_at) if verification == "pending" else None,
             next_inspection_due=due,
             last_inspection_result=last_result,
             cameras=tuple(cameras.get(pk, ())),
@@ -221,6 +213,7 @@ def apply_plan(plan, standard, as_of, run=None):
             ignore_conflicts=True,  # another worker opened it first: the constraint keeps one
         )
         if plan.to_confirm:
+            # Most nights this is every unresolved flag: one UPDATE for the chunk.
             ComplianceFlag.objects.filter(UNRESOLVED, pk__in=plan.to_confirm).update(last_confirmed_at=now)
         for flag_id, breach in plan.to_update:
             ComplianceFlag.objects.filter(UNRESOLVED, pk=flag_id).update(
