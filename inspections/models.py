@@ -2,8 +2,10 @@
 warning ladder of Perwali Bontang No. 25/2019 Pasal 15."""
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from registry.models import CameraStandard, Premises
@@ -64,6 +66,10 @@ class Inspection(models.Model):
 
     def __str__(self):
         return f"{self.premises} · {self.performed_on} · {self.get_result_display()}"
+
+    def clean(self):
+        if self.performed_on and self.performed_on > timezone.localdate():
+            raise ValidationError({"performed_on": _("An inspection cannot be performed in the future.")})
 
 
 # ---------------------------------------------------------------------------

@@ -30,15 +30,14 @@ from .models import (
 from .sweep import standard_for
 
 
-def record_inspection(*, premises, performed_on, result, actor, kind="routine", summary="", as_of=None):
+def record_inspection(*, premises, performed_on, result, actor, kind="routine", summary=""):
     """Store an inspection; a passing one moves the premises' next due date one interval on."""
-    as_of = as_of or timezone.localdate()
-    if performed_on > as_of:
-        raise ValidationError({"performed_on": _("An inspection cannot be performed in the future.")})
+    inspection = Inspection(
+        premises=premises, performed_on=performed_on, result=result, kind=kind, summary=summary, recorded_by=actor
+    )
+    inspection.full_clean()
     with transaction.atomic():
-        inspection = Inspection.objects.create(
-            premises=premises, performed_on=performed_on, result=result, kind=kind, summary=summary, recorded_by=actor
-        )
+        inspection.save()
         if result == InspectionResult.PASS:
             due = rules.next_inspection_due(performed_on, standard_for(performed_on))
             # Never move the deadline backwards when an older inspection is entered late.

@@ -95,6 +95,10 @@ class PremisesQuerySet(models.QuerySet):
         """Premises designated as obligated on or before `as_of` (by mayoral decree)."""
         return self.filter(designated_on__lte=as_of).exclude(verification_status=Premises.Verification.REJECTED)
 
+    def overdue(self, as_of):
+        """No passing inspection within the interval: one range query on the stored due date."""
+        return self.filter(next_inspection_due__lt=as_of)
+
 
 class PremisesCategory(models.TextChoices):
     RUKO = "ruko", _("Shophouse (ruko)")

@@ -27,12 +27,12 @@ def city():
     """Three premises: one compliant, one with a failing dome, one without cameras."""
     good = PremisesFactory(name="A Good", designated_on=datetime.date(2026, 1, 1))
     CameraFactory(premises=good)
-    record_inspection(premises=good, performed_on=datetime.date(2026, 10, 1), result="pass", actor=None, as_of=AS_OF)
+    record_inspection(premises=good, performed_on=datetime.date(2026, 10, 1), result="pass", actor=None)
     weak = PremisesFactory(name="B Weak", designated_on=datetime.date(2026, 1, 1))
     dome_below_standard(weak)
-    record_inspection(premises=weak, performed_on=datetime.date(2026, 10, 1), result="pass", actor=None, as_of=AS_OF)
+    record_inspection(premises=weak, performed_on=datetime.date(2026, 10, 1), result="pass", actor=None)
     empty = PremisesFactory(name="C Empty", designated_on=datetime.date(2026, 1, 1))
-    record_inspection(premises=empty, performed_on=datetime.date(2026, 10, 1), result="pass", actor=None, as_of=AS_OF)
+    record_inspection(premises=empty, performed_on=datetime.date(2026, 10, 1), result="pass", actor=None)
     return good, weak, empty
 
 

@@ -41,9 +41,7 @@ class Command(BaseCommand):
                 continue  # never inspected: falls overdue
             performed_on = max(today - datetime.timedelta(days=days_ago), p.designated_on)
             if not Inspection.objects.filter(premises=p, performed_on=performed_on).exists():
-                services.record_inspection(
-                    premises=p, performed_on=performed_on, result=result, actor=None, as_of=today
-                )
+                services.record_inspection(premises=p, performed_on=performed_on, result=result, actor=None)
                 recorded += 1
         run = sweep.run_sweep(today, trigger="seed_demo_inspections")
         # Spread the flags' opening over the past weeks, so that the replayed ladder shows every step.

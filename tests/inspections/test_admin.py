@@ -1,0 +1,76 @@
+"""Officers record inspections and work flags in the admin; bad input gets a clear message."""
+
+import datetime
+
+import pytest
+from django.utils import timezone
+
+from inspections import sweep
+from inspections.models import ComplianceFlag, Inspection
+from registry.models import Premises
+from tests.factories import PremisesFactory, dome_below_standard
+
+pytestmark = pytest.mark.django_db
+
+
+def test_an_officer_records_an_inspection_and_the_due_date_moves(client, officer):
+    premises = PremisesFactory(designated_on=datetime.date(2026, 1, 1))
+    client.force_login(officer)
+    today = timezone.localdate()
+    response = client.post(
+        "/admin/inspections/inspection/add/",
+        {
+            "premises": premises.pk,
+            "kind": "routine",
+            "performed_on": today.isoformat(),
+            "result": "pass",
+            "summary": "",
+        },
+    )
+    assert response.status_code == 302
+    inspection = Inspection.objects.get()
+    assert inspection.recorded_by == officer
+    assert Premises.objects.get(pk=premises.pk).next_inspection_due > today
+
+
+def test_an_inspection_dated_in_the_future_is_refused_with_a_message_and_nothing_stored(client, officer):
+    premises = PremisesFactory()
+    client.force_login(officer)
+    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+    response = client.post(
+        "/admin/inspections/inspection/add/",
+        {"premises": premises.pk, "kind": "routine", "performed_on": tomorrow.isoformat(), "result": "pass"},
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    assert response.status_code == 200
+    assert "An inspection cannot be performed in the future." in response.content.decode()
+    assert Inspection.objects.count() == 0
+
+
+def test_an_officer_acknowledges_flags_and_an_auditor_cannot(client, officer, auditor):
+    dome_below_standard(PremisesFactory(designated_on=datetime.date(2026, 1, 1)))
+    sweep.run_sweep(timezone.localdate())
+    ids = [str(pk) for pk in ComplianceFlag.objects.values_list("pk", flat=True)]
+    client.force_login(auditor)
+    client.post("/admin/inspections/complianceflag/", {"action": "acknowledge", "_selected_action": ids})
+    assert not ComplianceFlag.objects.filter(status="acknowledged").exists()
+    client.force_login(officer)
+    response = client.post("/admin/inspections/complianceflag/", {"action": "acknowledge", "_selected_action": ids})
+    assert response.status_code == 302
+    assert set(ComplianceFlag.objects.values_list("status", "acknowledged_by")) == {("acknowledged", officer.pk)}
+    page = client.get(f"/admin/inspections/complianceflag/{ids[0]}/change/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Recognises faces only up to" in page or "working camera" in page or "inspection was due" in page
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/admin/inspections/sweeprun/",
+        "/admin/inspections/warningletter/",
+        "/admin/inspections/complianceflag/",
+        "/admin/inspections/inspection/",
+    ],
+)
+def test_every_inspections_admin_page_opens_for_an_auditor(client, auditor, url):
+    client.force_login(auditor)
+    assert client.get(url).status_code == 200
