@@ -29,24 +29,7 @@ log = logging.getLogger(__name__)
 
 CHUNK_SIZE = 1000
 
-SPEC_FIELDS = (
-    "camera_type",
-    "pan_range_deg",
-    "hfov_wide_deg",
-    "hfov_tele_deg",
-    "optical_zoom",
-    "resolution_h_px",
-    "resolution_v_px",
-    "night_vision",
-    "retention_days",
-    "onvif_profile_s",
-    "onvif_profile_t",
-    "onvif_profile_g",
-    "onvif_profile_m",
-    "rtsp_url",
-    "faces_road",
-)
-CAMERA_FIELDS = ("pk", "premises_id", "label", "status", *SPEC_FIELDS)
+CAMERA_FIELDS = ("pk", "premises_id", "label", "status", *Camera.SPEC_FIELDS)
 
 
 class CameraRow(namedtuple("CameraValues", CAMERA_FIELDS)):

@@ -407,6 +407,25 @@ class Camera(models.Model):
             ),
         ]
 
+    # The fields the spec check reads (registry.spec_check), in one list for the API and the sweep.
+    SPEC_FIELDS = (
+        "camera_type",
+        "pan_range_deg",
+        "hfov_wide_deg",
+        "hfov_tele_deg",
+        "optical_zoom",
+        "resolution_h_px",
+        "resolution_v_px",
+        "night_vision",
+        "retention_days",
+        "onvif_profile_s",
+        "onvif_profile_t",
+        "onvif_profile_g",
+        "onvif_profile_m",
+        "rtsp_url",
+        "faces_road",
+    )
+
     def __str__(self):
         return f"{self.label} ({self.brand} {self.model})"
 

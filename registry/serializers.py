@@ -4,19 +4,8 @@ from rest_framework import serializers
 
 from .models import Camera, CameraStandard, OnvifProfile
 
-SPEC_FIELDS = [
-    "camera_type",
-    "pan_range_deg",
-    "hfov_wide_deg",
-    "hfov_tele_deg",
-    "optical_zoom",
-    "resolution_h_px",
-    "resolution_v_px",
-    "night_vision",
-    "retention_days",
-    "rtsp_url",
-    "faces_road",
-]
+# The ONVIF booleans travel as one list, `onvif_profiles`.
+SPEC_FIELDS = [name for name in Camera.SPEC_FIELDS if not name.startswith("onvif_profile_")]
 
 
 class SpecCheckRequestSerializer(serializers.ModelSerializer):
