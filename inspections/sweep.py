@@ -41,7 +41,7 @@ class CameraRow(namedtuple("CameraValues", CAMERA_FIELDS)):
     def spec_key(self):
         # Cameras of the same make and settings get the same verdict (see memoised_check); only
         # whether there is a stream address matters to the rules, not the address itself.
-        return (*self[4:-2], bool(self.rtsp_url), self.faces_road)
+        return tuple(bool(v) if name == "rtsp_url" else v for name, v in zip(CAMERA_FIELDS[4:], self[4:], strict=True))
 
     @property
     def onvif_profiles(self):
@@ -156,10 +156,10 @@ def plan_range(first_id, last_id, standard, as_of, check=None):
             if kind not in found:
                 plan.to_resolve.append((flag_id, pk, kind, "cleared"))
 
-    # Flags of premises that are no longer judged (rejected, no longer designated).
-    errored = {e["premises_id"] for e in plan.errors}
+    # Flags of premises that are no longer judged (rejected, no longer designated). A premises
+    # that could not be judged is in `judged`: its flags stay as they were.
     for premises_id, current in flags.items():
-        if premises_id not in judged and premises_id not in errored:
+        if premises_id not in judged:
             for kind, (flag_id, _details, _standard) in current.items():
                 plan.to_resolve.append((flag_id, premises_id, kind, "not_obligated"))
     return plan
