@@ -1,12 +1,16 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import ValidationError
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone, translation
 from django.views.decorators.http import require_POST
 
+from registry.models import Camera, CameraStandard
+from registry.registration import premises_for_secret
+
 from . import notifications, services
-from .models import WarningLetter
+from .models import CURRENT, ComplianceFlag, WarningLetter
 
 
 @login_required
@@ -48,3 +52,24 @@ def approve_freeze(request, pk):
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     return redirect("inspections:notifications")
+
+
+def owner_status(request, secret):
+    """The owner's status page, opened by the secret link: verification, verdicts, flags, warnings."""
+    premises = premises_for_secret(secret)
+    if premises is None:
+        raise Http404
+    standard = CameraStandard.objects.in_force(timezone.localdate())
+    cameras = premises.cameras.exclude(status=Camera.Status.REMOVED).order_by("pk")
+    return render(
+        request,
+        "inspections/owner_status.html",
+        {
+            "premises": premises,
+            "secret": secret,
+            "persons": premises.responsible_persons.order_by("pk"),
+            "verdicts": [(camera, camera.check_against(standard) if standard else None) for camera in cameras],
+            "flags": ComplianceFlag.objects.unresolved().filter(premises=premises).order_by("opened_at"),
+            "warnings": WarningLetter.objects.filter(CURRENT, premises=premises).order_by("-issued_on"),
+        },
+    )

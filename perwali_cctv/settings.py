@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "django_filters",
     "drf_spectacular",
+    "simple_history",
     "registry",
     "inspections",
 ]
@@ -49,6 +50,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "simple_history.middleware.HistoryRequestMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
@@ -161,6 +163,14 @@ SPECTACULAR_SETTINGS = {
 }
 
 LOGIN_URL = "admin:login"
+
+# Per-IP limit on the public registration and correction forms (django-ratelimit, counted in the cache).
+REGISTRATION_RATE = env("REGISTRATION_RATE", default="20/h")
+CACHES = {"default": env.cache_url("DJANGO_CACHE_URL", default="locmemcache://")}
+# Uploaded photos: at most 5 MB each (checked again on the content), and not too many form fields.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 2000
 
 if not DEBUG:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

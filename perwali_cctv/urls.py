@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 from drf_spectacular.views import SpectacularAPIView
 
+from inspections.views import owner_status
 from registry.api import SpecCheckView
 
 from .views import healthz
@@ -19,7 +20,9 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/v1/spec-check/", SpecCheckView.as_view(), name="api-spec-check"),
+    path("", include("registry.urls")),
     path("", include("inspections.urls")),
+    path("status/<str:secret>/", owner_status, name="owner-status"),
 ]
 
 if settings.DEBUG:

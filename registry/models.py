@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from . import spec_check
 from .dates import add_months
@@ -166,6 +167,35 @@ class Premises(models.Model):
         _("verification"), max_length=10, choices=Verification.choices, default=Verification.PENDING
     )
     rejection_reason = models.TextField(_("reason for rejection"), blank=True)
+    tracking_code = models.CharField(
+        _("tracking code"),
+        max_length=9,
+        unique=True,
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("Given to an owner who registers online, to quote on the phone."),
+    )
+    status_secret_hash = models.CharField(max_length=64, unique=True, null=True, blank=True, editable=False)
+    possible_duplicate_of = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+        verbose_name=_("possible duplicate of"),
+    )
+    verified_at = models.DateTimeField(_("verified or rejected at"), null=True, blank=True, editable=False)
+    verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+        verbose_name=_("verified or rejected by"),
+    )
     next_inspection_due = models.DateField(
         _("next inspection due"),
         null=True,
@@ -177,6 +207,7 @@ class Premises(models.Model):
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     objects = PremisesQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["name", "pk"]
@@ -262,6 +293,15 @@ class ResponsiblePerson(models.Model):
         validators=[validate_nik],
         help_text=_("Optional. Citizen ID number, 16 digits: personal data, shown masked."),
     )
+    consent_at = models.DateTimeField(
+        _("consented to the use of personal data at"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("When the person accepted the notice on personal data (UU 27/2022), for online registrations."),
+    )
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["premises", "name"]
@@ -371,9 +411,17 @@ class Camera(models.Model):
     )
     faces_road = models.BooleanField(_("faces the public road"), default=False)
     installed_on = models.DateField(_("installed on"), null=True, blank=True)
+    photo = models.ImageField(
+        _("installation photo"),
+        upload_to="cameras/%Y/%m/",
+        blank=True,
+        help_text=_("JPEG, PNG or WebP, at most 5 MB. Location data in the photo is removed."),
+    )
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.ACTIVE)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["premises", "label", "pk"]
@@ -568,6 +616,7 @@ class CameraStandard(models.Model):
     )
 
     objects = CameraStandardQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["-effective_from"]

@@ -26,6 +26,26 @@ def auditor(db, django_user_model):
     return _member(django_user_model, "aditya_auditor", "auditor")
 
 
+@pytest.fixture
+def reference_data(transactional_db):
+    """Bontang's kecamatan/kelurahan, standard v1 and the role groups, as the data migrations load them.
+
+    A transactional test empties every table when it ends; the next one loads them again here.
+    """
+    import importlib
+
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    from registry.models import Kelurahan
+
+    if Kelurahan.objects.exists():
+        return
+    apps = MigrationExecutor(connection).loader.project_state().apps
+    importlib.import_module("registry.migrations.0002_reference_data_standard_v1_and_roles").load(apps, None)
+    importlib.import_module("inspections.migrations.0002_roles").grant(apps, None)
+
+
 @pytest.fixture(autouse=True)
 def _fresh_throttle_counters():
     """Throttle counters live in the cache; one test's requests must not throttle the next."""

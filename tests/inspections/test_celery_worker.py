@@ -21,7 +21,8 @@ ROOT = Path(__file__).resolve().parents[2]
 AS_OF = datetime.date(2026, 11, 28)
 
 pytestmark = [
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("reference_data"),
     pytest.mark.skipif(
         not os.environ.get("CELERY_BROKER_URL"), reason="needs a broker: set CELERY_BROKER_URL (CI does)"
     ),

@@ -175,7 +175,8 @@ def test_the_database_allows_one_unresolved_flag_per_kind(city):
         )
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("reference_data")
 @pytest.mark.skipif(
     "sqlite" in connection.vendor, reason="SQLite serialises writers; the concurrency proof runs on PostgreSQL in CI"
 )

@@ -1,0 +1,198 @@
+"""The owner's registration form: premises, responsible person, consent and camera rows.
+
+Every rule comes from the model (field validators, constraints, `clean()`), so the form, the
+admin and the API say the same thing; the form adds only what is about the form itself
+(consent, honeypot, the photo check, the number of rows).
+"""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .models import Camera, Kelurahan, OnvifProfile, Premises, ProtocolRoad, ResponsiblePerson
+from .uploads import clean_photo
+
+MAX_CAMERAS = 50
+
+
+class PremisesForm(forms.ModelForm):
+    class Meta:
+        model = Premises
+        fields = ["name", "category", "ownership", "nib", "road", "address", "kelurahan", "latitude", "longitude"]
+        help_texts = {
+            "name": _("As written on the signboard, for example: Toko Sinar Jaya."),
+            "address": _("Street and number, for example: Jl. Awang Long No. 12."),
+            "latitude": _("For example 0.1370. Pick the place on the map, or type it from your phone's map app."),
+            "longitude": _("For example 117.4990."),
+            "nib": _("13 digits, from OSS. Leave empty for a government building."),
+        }
+        widgets = {
+            "latitude": forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
+            "longitude": forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
+            "nib": forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off", "maxlength": 13}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["road"].queryset = ProtocolRoad.objects.filter(active=True).select_related("kecamatan")
+        self.fields["kelurahan"].queryset = Kelurahan.objects.select_related("kecamatan")
+        self.fields["nib"].strip = True
+
+
+class PersonForm(forms.ModelForm):
+    class Meta:
+        model = ResponsiblePerson
+        fields = ["name", "role", "phone", "email", "nik"]
+        help_texts = {
+            "name": _("The owner or the manager who answers for the CCTV."),
+            "phone": _("A number we can call or message, for example 0812 3456 7890."),
+            "email": _("Optional. We send the tracking code and the status link here."),
+            "nik": _("Optional. 16 digits. Kept as personal data and shown masked."),
+        }
+        widgets = {
+            "phone": forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
+            "email": forms.EmailInput(attrs={"autocomplete": "email"}),
+            "nik": forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off", "maxlength": 16}),
+            "name": forms.TextInput(attrs={"autocomplete": "name"}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["phone"].max_length = 25  # typed with spaces and dashes; stored as +62…
+        self.fields["phone"].widget.attrs["maxlength"] = 25
+        for validator in list(self.fields["phone"].validators):
+            if getattr(validator, "limit_value", None) == 16:
+                self.fields["phone"].validators.remove(validator)
+
+
+class ConsentForm(forms.Form):
+    consent = forms.BooleanField(
+        label=_(
+            "I agree that Diskominfo Kota Bontang stores the personal data above to supervise CCTV under "
+            "Perwali 25/2019, keeps it only as long as needed, and shows the NIK only to authorised officers "
+            "(UU 27/2022 on Personal Data Protection)."
+        ),
+        error_messages={"required": _("Tick the box to agree to the use of personal data, or we cannot register you.")},
+    )
+    # A field people never see; scripts fill it in.
+    website = forms.CharField(
+        required=False,
+        label=_("Leave this empty"),
+        widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
+    )
+
+    def clean_website(self):
+        if self.cleaned_data.get("website"):
+            raise forms.ValidationError(_("This form could not be sent. Please try again."), code="honeypot")
+        return ""
+
+
+class CameraForm(forms.ModelForm):
+    # A plain file field: registry.uploads checks size first, then the content, with our messages.
+    photo = forms.FileField(
+        label=Camera._meta.get_field("photo").verbose_name,
+        help_text=Camera._meta.get_field("photo").help_text,
+        required=False,
+        widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}),
+    )
+    onvif_profiles = forms.MultipleChoiceField(
+        label=_("ONVIF profiles"),
+        choices=OnvifProfile.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("From the data sheet. The city command centre needs Profile S."),
+    )
+
+    class Meta:
+        model = Camera
+        fields = [
+            "label",
+            "brand",
+            "model",
+            "camera_type",
+            "faces_road",
+            "pan_range_deg",
+            "hfov_wide_deg",
+            "hfov_tele_deg",
+            "optical_zoom",
+            "resolution_h_px",
+            "resolution_v_px",
+            "night_vision",
+            "night_vision_range_m",
+            "retention_days",
+            "rtsp_url",
+            "photo",
+        ]
+        widgets = {
+            name: forms.NumberInput(attrs={"inputmode": "decimal", "step": "any"})
+            for name in ("hfov_wide_deg", "hfov_tele_deg", "optical_zoom")
+        } | {"rtsp_url": forms.TextInput(attrs={"inputmode": "url", "autocomplete": "off", "spellcheck": "false"})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.initial.setdefault("onvif_profiles", sorted(self.instance.onvif_profiles))
+
+    def clean_photo(self):
+        photo = self.cleaned_data.get("photo")
+        if photo and hasattr(photo, "content_type"):  # a new upload, not the stored file
+            return clean_photo(photo)
+        return photo
+
+    def _post_clean(self):
+        self.instance.onvif_profiles = set(self.cleaned_data.get("onvif_profiles") or [])
+        super()._post_clean()
+
+
+class BaseCameraFormSet(forms.BaseFormSet):
+    def clean(self):
+        super().clean()
+        if any(self.errors):
+            return
+        filled = [f for f in self.forms if f.has_changed() and not self._should_delete_form(f)]
+        if not filled:
+            raise forms.ValidationError(_("Add at least one camera."), code="no_camera")
+
+
+CameraFormSet = forms.formset_factory(
+    CameraForm, formset=BaseCameraFormSet, extra=1, max_num=MAX_CAMERAS, validate_max=True, absolute_max=MAX_CAMERAS
+)
+
+
+class OwnerCameraFormSet(forms.BaseModelFormSet):
+    """The owner's cameras on the status page: correct a row, retire it (status removed) or add one."""
+
+    def __init__(self, *args, premises=None, **kwargs):
+        self.premises = premises
+        super().__init__(*args, **kwargs)
+
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        if form.instance.pk:
+            form.fields["retire"] = forms.BooleanField(required=False, label=_("Retire this camera (removed)"))
+
+
+def owner_camera_formset(premises, data=None, files=None):
+    FormSet = forms.modelformset_factory(
+        Camera,
+        form=CameraForm,
+        formset=OwnerCameraFormSet,
+        extra=1,
+        max_num=MAX_CAMERAS,
+        validate_max=True,
+        absolute_max=MAX_CAMERAS,
+    )
+    return FormSet(
+        data,
+        files,
+        premises=premises,
+        prefix="cameras",
+        queryset=premises.cameras.exclude(status=Camera.Status.REMOVED).order_by("pk"),
+    )
+
+
+class RejectionForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason for the rejection (the owner reads it)"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=1000,
+    )

@@ -1,0 +1,43 @@
+"""Uploaded photos: only real JPEG, PNG or WebP images, at most 5 MB, re-encoded without metadata."""
+
+import io
+import uuid
+
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils.translation import gettext_lazy as _
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+MAX_BYTES = 5 * 1024 * 1024
+MAX_PIXELS = 40_000_000  # 40 MP: larger is a decompression bomb, not a phone photo
+FORMATS = {"JPEG": ("jpg", "image/jpeg"), "PNG": ("png", "image/png"), "WEBP": ("webp", "image/webp")}
+
+
+def clean_photo(upload):
+    """Check the content (not the name) and return a re-encoded copy without EXIF/GPS."""
+    if upload.size > MAX_BYTES:
+        raise ValidationError(_("The photo is larger than 5 MB. Send a smaller photo."), code="photo_too_large")
+    try:
+        upload.seek(0)
+        with Image.open(upload) as probe:
+            kind = probe.format
+            width, height = probe.size
+            probe.verify()
+        if kind not in FORMATS:
+            raise UnidentifiedImageError(kind)
+        if width * height > MAX_PIXELS:
+            raise ValidationError(_("The photo has too many pixels. Send a smaller photo."), code="photo_too_large")
+        upload.seek(0)
+        with Image.open(upload) as image:
+            image = ImageOps.exif_transpose(image)  # keep the orientation the phone meant, then drop EXIF
+            if kind == "JPEG" and image.mode not in ("RGB", "L"):
+                image = image.convert("RGB")
+            out = io.BytesIO()
+            options = {"JPEG": {"quality": 85, "optimize": True}, "PNG": {"optimize": True}, "WEBP": {"quality": 85}}
+            image.save(out, format=kind, **options[kind])  # no exif= argument: metadata is not copied
+    except ValidationError:
+        raise
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError):
+        raise ValidationError(_("This file is not a JPEG, PNG or WebP photo."), code="photo_invalid") from None
+    extension, content_type = FORMATS[kind]
+    return SimpleUploadedFile(f"{uuid.uuid4().hex}.{extension}", out.getvalue(), content_type=content_type)
