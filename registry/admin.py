@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
 
 from .models import Camera, CameraStandard, Kecamatan, Kelurahan, Premises, ProtocolRoad, ResponsiblePerson
 
@@ -88,7 +89,7 @@ class CameraInline(SensitiveFieldsMixin, admin.StackedInline):
 
 
 @admin.register(Premises)
-class PremisesAdmin(admin.ModelAdmin):
+class PremisesAdmin(SimpleHistoryAdmin):
     list_display = ["name", "category", "ownership", "road", "kelurahan", "verification_status", "designated_on"]
     list_filter = ["verification_status", "category", "ownership", "source", "road", "kelurahan__kecamatan"]
     list_select_related = ["road", "kelurahan__kecamatan"]
@@ -107,7 +108,7 @@ class PremisesAdmin(admin.ModelAdmin):
 
 
 @admin.register(ResponsiblePerson)
-class ResponsiblePersonAdmin(SensitiveFieldsMixin, admin.ModelAdmin):
+class ResponsiblePersonAdmin(SensitiveFieldsMixin, SimpleHistoryAdmin):
     list_display = ["name", "role", "premises", "phone", "masked_nik"]
     search_fields = ["name", "premises__name", "phone"]
     list_select_related = ["premises"]
@@ -121,7 +122,7 @@ class ResponsiblePersonAdmin(SensitiveFieldsMixin, admin.ModelAdmin):
 
 
 @admin.register(Camera)
-class CameraAdmin(SensitiveFieldsMixin, admin.ModelAdmin):
+class CameraAdmin(SensitiveFieldsMixin, SimpleHistoryAdmin):
     list_display = ["label", "premises", "brand_and_model", "camera_type", "status"]
     list_filter = ["status", "camera_type", "faces_road", "premises__road"]
     list_select_related = ["premises"]
@@ -187,7 +188,7 @@ class CameraAdmin(SensitiveFieldsMixin, admin.ModelAdmin):
 
 
 @admin.register(CameraStandard)
-class CameraStandardAdmin(admin.ModelAdmin):
+class CameraStandardAdmin(SimpleHistoryAdmin):
     """Supervisors add versions; a version in force is read-only (a change is a new version)."""
 
     list_display = ["version", "effective_from", "min_pan_deg", "face_distance_m", "min_retention_days", "created_by"]
