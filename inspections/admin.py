@@ -8,7 +8,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from . import services
-from .models import ComplianceFlag, Inspection, SweepRun, WarningLetter, WarningStep
+from .models import ComplianceFlag, Inspection, InspectionItem, SweepRun, WarningLetter, WarningStep
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -22,34 +22,27 @@ class ReadOnlyAdmin(admin.ModelAdmin):
         return False
 
 
-@admin.register(Inspection)
-class InspectionAdmin(admin.ModelAdmin):
-    """Officers record an inspection here until the inspection pages arrive; it is never edited."""
+class InspectionItemInline(admin.TabularInline):
+    model = InspectionItem
+    extra = 0
+    can_delete = False
+    fields = ["camera", "item", "outcome", "observed", "note"]
+    readonly_fields = fields
 
-    list_display = ["premises", "performed_on", "kind", "result", "recorded_by"]
-    list_filter = ["result", "kind"]
-    list_select_related = ["premises", "recorded_by"]
-    search_fields = ["premises__name"]
-    autocomplete_fields = ["premises"]
-    fields = ["premises", "kind", "performed_on", "result", "summary"]
-
-    def has_change_permission(self, request, obj=None):
-        return obj is None and super().has_change_permission(request, obj)
-
-    def has_delete_permission(self, request, obj=None):
+    def has_add_permission(self, request, obj=None):
         return False
 
-    def save_model(self, request, obj, form, change):
-        # Through the service, so that a passing inspection moves the next due date.
-        saved = services.record_inspection(
-            premises=obj.premises,
-            performed_on=obj.performed_on,
-            result=obj.result,
-            kind=obj.kind,
-            summary=obj.summary,
-            actor=request.user,
-        )
-        obj.pk = saved.pk
+
+@admin.register(Inspection)
+class InspectionAdmin(ReadOnlyAdmin):
+    """Read-only: inspections are recorded and corrected on their own pages, never edited here."""
+
+    list_display = ["premises", "performed_on", "kind", "result", "recorded_by", "corrects"]
+    list_filter = ["result", "kind"]
+    list_select_related = ["premises", "recorded_by", "corrects"]
+    search_fields = ["premises__name"]
+    date_hierarchy = "performed_on"
+    inlines = [InspectionItemInline]
 
 
 @admin.register(ComplianceFlag)

@@ -17,7 +17,7 @@ def _in_choices(field, choices):
 
 
 # ---------------------------------------------------------------------------
-# Inspections (the 6-monthly check). The checklist and evidence come with the inspection issue.
+# Inspections (Perwali: monitoring and evaluation every 6 months), their checklist and evidence
 
 
 class InspectionKind(models.TextChoices):
@@ -38,9 +38,27 @@ class Inspection(models.Model):
         Premises, on_delete=models.PROTECT, related_name="inspections", verbose_name=_("premises")
     )
     kind = models.CharField(_("kind"), max_length=12, choices=InspectionKind.choices, default=InspectionKind.ROUTINE)
+    planned_on = models.DateField(_("planned on"), null=True, blank=True)
     performed_on = models.DateField(_("performed on"))
-    result = models.CharField(_("result"), max_length=8, choices=InspectionResult.choices)
-    summary = models.TextField(_("summary"), blank=True)
+    result = models.CharField(
+        _("result"),
+        max_length=8,
+        choices=InspectionResult.choices,
+        help_text=_("Derived from the checklist (inspections.rules.inspection_result), never typed."),
+    )
+    summary = models.TextField(_("summary"), blank=True, max_length=4000)
+    inspectors = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, related_name="inspections", blank=True, verbose_name=_("officers")
+    )
+    corrects = models.OneToOneField(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="correction",
+        verbose_name=_("corrects inspection"),
+        help_text=_("A recorded inspection is never edited: a correction is a new record that points to it."),
+    )
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -70,6 +88,105 @@ class Inspection(models.Model):
     def clean(self):
         if self.performed_on and self.performed_on > timezone.localdate():
             raise ValidationError({"performed_on": _("An inspection cannot be performed in the future.")})
+
+
+class InspectionCheck(models.TextChoices):
+    # Per camera
+    PRESENT_WORKING = "present_working", _("Present and working")
+    FACES_ROAD = "faces_road", _("Faces the public road")
+    PAN_VERIFIED = "pan_verified", _("Pan range verified")
+    FACE_TEST = "face_test", _("Face test passed at the required distance")
+    NIGHT_USABLE = "night_usable", _("Night picture usable")
+    RETENTION_VERIFIED = "retention_verified", _("Recording retention verified")
+    STREAM_REACHABLE = "stream_reachable", _("Stream reachable (ONVIF/RTSP)")
+    # Per premises
+    SIGNAGE = "signage", _("Signage that CCTV operates is present")
+    NO_PRIVATE_AREAS = "no_private_areas", _("No camera covers private areas")
+
+
+CAMERA_CHECKS = [c for c in InspectionCheck if c not in (InspectionCheck.SIGNAGE, InspectionCheck.NO_PRIVATE_AREAS)]
+PREMISES_CHECKS = [InspectionCheck.SIGNAGE, InspectionCheck.NO_PRIVATE_AREAS]
+
+
+class Outcome(models.TextChoices):
+    PASS = "pass", _("Pass")
+    FAIL = "fail", _("Fail")
+    NOT_CHECKED = "not_checked", _("Not checked")
+
+
+class InspectionItem(models.Model):
+    """One line of the checklist: a camera's check, or a premises-level check (camera empty)."""
+
+    inspection = models.ForeignKey(Inspection, on_delete=models.CASCADE, related_name="items")
+    camera = models.ForeignKey(
+        "registry.Camera", on_delete=models.PROTECT, null=True, blank=True, related_name="inspection_items"
+    )
+    item = models.CharField(_("check"), max_length=20, choices=InspectionCheck.choices)
+    outcome = models.CharField(_("outcome"), max_length=12, choices=Outcome.choices, default=Outcome.NOT_CHECKED)
+    note = models.CharField(_("note"), max_length=500, blank=True)
+    observed = models.CharField(
+        _("observed value"),
+        max_length=40,
+        blank=True,
+        help_text=_("Pan range seen (°) or the oldest recording date seen (YYYY-MM-DD)."),
+    )
+
+    class Meta:
+        ordering = ["inspection", "camera", "pk"]
+        verbose_name = _("checklist item")
+        verbose_name_plural = _("checklist items")
+        constraints = [
+            models.UniqueConstraint(fields=["inspection", "camera", "item"], name="inspection_item_once"),
+            models.CheckConstraint(condition=_in_choices("item", InspectionCheck), name="inspection_item_check_valid"),
+            models.CheckConstraint(condition=_in_choices("outcome", Outcome), name="inspection_item_outcome_valid"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_item_display()}: {self.get_outcome_display()}"
+
+
+class InspectionPhoto(models.Model):
+    inspection = models.ForeignKey(Inspection, on_delete=models.CASCADE, related_name="photos")
+    image = models.ImageField(_("photo"), upload_to="inspections/%Y/%m/")
+    caption = models.CharField(_("caption"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["inspection", "pk"]
+        verbose_name = _("evidence photo")
+        verbose_name_plural = _("evidence photos")
+
+    def __str__(self):
+        return self.caption or self.image.name
+
+
+class InspectionAssignment(models.Model):
+    """A planned inspection: which premises, when, by whom. Recording it links the inspection."""
+
+    premises = models.ForeignKey(Premises, on_delete=models.PROTECT, related_name="assignments")
+    officer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="assignments", verbose_name=_("officer")
+    )
+    planned_on = models.DateField(_("planned on"))
+    kind = models.CharField(_("kind"), max_length=12, choices=InspectionKind.choices, default=InspectionKind.ROUTINE)
+    inspection = models.OneToOneField(
+        Inspection, on_delete=models.PROTECT, null=True, blank=True, related_name="assignment"
+    )
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["planned_on", "pk"]
+        verbose_name = _("planned inspection")
+        verbose_name_plural = _("planned inspections")
+        constraints = [
+            # One open plan per premises: planning twice does not send two officers.
+            models.UniqueConstraint(
+                fields=["premises"], condition=Q(inspection=None), name="one_open_plan_per_premises"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.premises} · {self.planned_on} · {self.officer}"
 
 
 # ---------------------------------------------------------------------------

@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from registry import spec_check
 from registry.dates import add_months
 
-from .models import FlagKind, InspectionResult, Severity, WarningStatus, WarningStep
+from .models import FlagKind, InspectionCheck, InspectionResult, Outcome, Severity, WarningStatus, WarningStep
 
 SEVERITY = {
     FlagKind.NO_CAMERA: Severity.HIGH,
@@ -131,6 +131,36 @@ def evaluate_premises(facts: PremisesFacts, standard, as_of: datetime.date, chec
         breaches.append(Breach(FlagKind.INSPECTION_FAILED, {"result": facts.last_inspection_result}))
 
     return breaches
+
+
+# A failure here means the camera does not do the Perwali's job at all: the inspection fails.
+# Any other failed item makes it partial (DOMAIN.md sections 1, 3 and 6).
+CRITICAL_CHECKS = frozenset(
+    {
+        InspectionCheck.PRESENT_WORKING,
+        InspectionCheck.FACES_ROAD,
+        InspectionCheck.FACE_TEST,
+        InspectionCheck.STREAM_REACHABLE,
+        InspectionCheck.NO_PRIVATE_AREAS,
+    }
+)
+
+
+def inspection_result(outcomes):
+    """The result of an inspection from its checklist: (item, outcome) pairs.
+
+    fail: a critical item failed; partial: only other items failed; pass: nothing failed.
+    None when nothing was checked at all (there is no result to record).
+    """
+    checked = [(item, outcome) for item, outcome in outcomes if outcome != Outcome.NOT_CHECKED]
+    if not checked:
+        return None
+    failed = {item for item, outcome in checked if outcome == Outcome.FAIL}
+    if failed & CRITICAL_CHECKS:
+        return InspectionResult.FAIL
+    if failed:
+        return InspectionResult.PARTIAL
+    return InspectionResult.PASS
 
 
 def next_inspection_due(performed_on: datetime.date, standard):

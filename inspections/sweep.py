@@ -87,7 +87,7 @@ def plan_range(first_id, last_id, standard, as_of, check=None):
     check = check or memoised_check()
     plan = ChunkPlan()
     latest_result = Subquery(
-        Inspection.objects.filter(premises=OuterRef("pk"), performed_on__lte=as_of)
+        Inspection.objects.filter(premises=OuterRef("pk"), performed_on__lte=as_of, correction__isnull=True)
         .order_by("-performed_on", "-pk")
         .values("result")[:1]
     )

@@ -1,16 +1,29 @@
+import datetime
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import ValidationError
+from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone, translation
 from django.views.decorators.http import require_POST
 
-from registry.models import Camera, CameraStandard
+from registry.models import Camera, CameraStandard, Premises
 from registry.registration import premises_for_secret
 
 from . import notifications, services
-from .models import CURRENT, ComplianceFlag, WarningLetter
+from .forms import AssignmentForm, InspectionForm
+from .models import (
+    CAMERA_CHECKS,
+    CURRENT,
+    PREMISES_CHECKS,
+    ComplianceFlag,
+    Inspection,
+    InspectionAssignment,
+    Outcome,
+    WarningLetter,
+)
 
 
 @login_required
@@ -73,3 +86,159 @@ def owner_status(request, secret):
             "warnings": WarningLetter.objects.filter(CURRENT, premises=premises).order_by("-issued_on"),
         },
     )
+
+
+# ---------------------------------------------------------------------------
+# Inspections: plan, record, correct, print
+
+
+def _checklist_page(request, premises, *, original=None, assignment=None):
+    form = InspectionForm(request.POST or None, request.FILES or None, premises=premises, original=original)
+    if request.method == "POST" and form.is_valid():
+        try:
+            recorded = services.record_inspection(
+                premises=premises,
+                performed_on=form.cleaned_data["performed_on"],
+                actor=request.user,
+                items=form.items(),
+                kind=form.cleaned_data["kind"],
+                summary=form.cleaned_data["summary"],
+                photos=form.cleaned_data["photos"],
+                assignment=assignment,
+                corrects=original,
+            )
+        except ValidationError as error:
+            for message in error.messages:
+                form.add_error(None, message)
+        else:
+            messages.success(
+                request,
+                translation.gettext("The inspection is recorded: %(result)s.")
+                % {"result": recorded.get_result_display()},
+            )
+            return redirect("inspections:inspection", pk=recorded.pk)
+    return render(
+        request,
+        "inspections/record.html",
+        {"form": form, "premises": premises, "original": original, "assignment": assignment},
+    )
+
+
+@login_required
+@permission_required("inspections.add_inspection", raise_exception=True)
+def record_inspection(request, premises_pk):
+    premises = get_object_or_404(Premises, pk=premises_pk)
+    assignment = InspectionAssignment.objects.filter(premises=premises, inspection=None).first()
+    return _checklist_page(request, premises, assignment=assignment)
+
+
+@login_required
+@permission_required("inspections.add_inspection", raise_exception=True)
+def correct_inspection(request, pk):
+    original = get_object_or_404(Inspection.objects.select_related("premises"), pk=pk)
+    if Inspection.objects.filter(corrects=original).exists():
+        messages.error(
+            request, translation.gettext("This inspection was already corrected: correct the correction instead.")
+        )
+        return redirect("inspections:inspection", pk=original.correction.pk)
+    return _checklist_page(request, original.premises, original=original)
+
+
+@login_required
+@permission_required("inspections.view_inspection", raise_exception=True)
+def inspection_detail(request, pk):
+    inspection = get_object_or_404(
+        Inspection.objects.select_related("premises__road", "recorded_by", "corrects").prefetch_related(
+            "items__camera", "photos", "inspectors"
+        ),
+        pk=pk,
+    )
+    return render(
+        request,
+        "inspections/detail.html",
+        {"inspection": inspection, "correction": Inspection.objects.filter(corrects=inspection).first()},
+    )
+
+
+@login_required
+@permission_required("inspections.view_inspection", raise_exception=True)
+def inspection_sheet(request, premises_pk):
+    """A printable checklist for paper work in the field."""
+    premises = get_object_or_404(Premises.objects.select_related("road", "kelurahan__kecamatan"), pk=premises_pk)
+    return render(
+        request,
+        "inspections/sheet.html",
+        {
+            "premises": premises,
+            "cameras": premises.cameras.exclude(status=Camera.Status.REMOVED).order_by("pk"),
+            "camera_checks": CAMERA_CHECKS,
+            "premises_checks": PREMISES_CHECKS,
+            "outcomes": Outcome.choices,
+        },
+    )
+
+
+@login_required
+@permission_required("inspections.add_inspection", raise_exception=True)
+def planning(request):
+    """What falls due: overdue first, then the next 30 days, grouped by road; assign in one step."""
+    today = timezone.localdate()
+    if request.method == "POST":
+        form = AssignmentForm(request.POST)
+        premises = get_object_or_404(Premises, pk=request.POST.get("premises"))
+        if form.is_valid():
+            try:
+                services.plan_inspection(
+                    premises=premises,
+                    officer=form.cleaned_data["officer"],
+                    planned_on=form.cleaned_data["planned_on"],
+                    actor=request.user,
+                )
+                messages.success(
+                    request, translation.gettext("Inspection of %(name)s planned.") % {"name": premises.name}
+                )
+            except ValidationError as error:
+                messages.error(request, " ".join(error.messages))
+        else:
+            messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+        return redirect("inspections:planning")
+    due = (
+        Premises.objects.obligated(today)
+        .filter(next_inspection_due__lte=today + datetime.timedelta(days=30))
+        .select_related("road", "kelurahan")
+        .prefetch_related(
+            Prefetch(
+                "assignments",
+                queryset=InspectionAssignment.objects.filter(inspection=None).select_related("officer"),
+                to_attr="open_plans",
+            )
+        )
+        .order_by("road__name", "next_inspection_due", "pk")
+    )
+    roads = {}
+    for premises in due:
+        roads.setdefault(premises.road, []).append(premises)
+    groups = sorted(roads.items(), key=lambda kv: min(p.next_inspection_due for p in kv[1]))
+    return render(
+        request,
+        "inspections/planning.html",
+        {
+            "groups": groups,
+            "today": today,
+            "form": AssignmentForm(initial={"planned_on": today}),
+            "overdue": sum(1 for p in due if p.next_inspection_due < today),
+        },
+    )
+
+
+@login_required
+@permission_required("inspections.add_inspection", raise_exception=True)
+def my_inspections(request):
+    """The officer's own list for today (and anything planned earlier still open), for the phone."""
+    today = timezone.localdate()
+    plans = (
+        InspectionAssignment.objects.filter(officer=request.user, inspection=None, planned_on__lte=today)
+        .select_related("premises__road", "premises__kelurahan")
+        .order_by("planned_on", "premises__road__name", "pk")
+    )
+    return render(request, "inspections/my_inspections.html", {"plans": plans, "today": today})

@@ -418,6 +418,13 @@ class Camera(models.Model):
         help_text=_("JPEG, PNG or WebP, at most 5 MB. Location data in the photo is removed."),
     )
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.ACTIVE)
+    declared_specs = models.JSONField(
+        _("values declared by the owner"),
+        default=dict,
+        blank=True,
+        editable=False,
+        help_text=_("When an inspection found less than declared, the declared values are kept here."),
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 

@@ -76,3 +76,12 @@ def dome_below_standard(premises, **overrides):
     )
     values.update(overrides)
     return CameraFactory(premises=premises, **values)
+
+
+def checklist(premises, result="pass"):
+    """Premises-level answers that derive `result` (pass, partial or fail) by the inspection rule."""
+    from inspections.services import ItemOutcome
+
+    signage = "fail" if result == "partial" else "pass"
+    privacy = "fail" if result == "fail" else "pass"
+    return [ItemOutcome("signage", signage), ItemOutcome("no_private_areas", privacy)]

@@ -12,7 +12,7 @@ from inspections import sweep
 from inspections.models import ComplianceFlag, FlagKind, FlagsNeverDeleted, FlagStatus, SweepRun, SweepStatus
 from inspections.services import record_inspection
 from registry.models import Camera, Premises
-from tests.factories import CameraFactory, PremisesFactory, dome_below_standard
+from tests.factories import CameraFactory, PremisesFactory, checklist, dome_below_standard
 
 AS_OF = datetime.date(2026, 11, 28)
 pytestmark = pytest.mark.django_db
@@ -27,12 +27,14 @@ def city():
     """Three premises: one compliant, one with a failing dome, one without cameras."""
     good = PremisesFactory(name="A Good", designated_on=datetime.date(2026, 1, 1))
     CameraFactory(premises=good)
-    record_inspection(premises=good, performed_on=datetime.date(2026, 10, 1), result="pass", actor=None)
+    record_inspection(premises=good, performed_on=datetime.date(2026, 10, 1), items=checklist(good, "pass"), actor=None)
     weak = PremisesFactory(name="B Weak", designated_on=datetime.date(2026, 1, 1))
     dome_below_standard(weak)
-    record_inspection(premises=weak, performed_on=datetime.date(2026, 10, 1), result="pass", actor=None)
+    record_inspection(premises=weak, performed_on=datetime.date(2026, 10, 1), items=checklist(weak, "pass"), actor=None)
     empty = PremisesFactory(name="C Empty", designated_on=datetime.date(2026, 1, 1))
-    record_inspection(premises=empty, performed_on=datetime.date(2026, 10, 1), result="pass", actor=None)
+    record_inspection(
+        premises=empty, performed_on=datetime.date(2026, 10, 1), items=checklist(empty, "pass"), actor=None
+    )
     return good, weak, empty
 
 

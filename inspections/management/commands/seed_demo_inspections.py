@@ -11,7 +11,14 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from inspections import services, sweep
-from inspections.models import ComplianceFlag, Inspection, InspectionResult, WarningLetter
+from inspections.models import (
+    CAMERA_CHECKS,
+    PREMISES_CHECKS,
+    ComplianceFlag,
+    Inspection,
+    InspectionResult,
+    WarningLetter,
+)
 from registry.models import Premises
 
 LADDER_DAYS = 40
@@ -41,7 +48,9 @@ class Command(BaseCommand):
                 continue  # never inspected: falls overdue
             performed_on = max(today - datetime.timedelta(days=days_ago), p.designated_on)
             if not Inspection.objects.filter(premises=p, performed_on=performed_on).exists():
-                services.record_inspection(premises=p, performed_on=performed_on, result=result, actor=None)
+                services.record_inspection(
+                    premises=p, performed_on=performed_on, actor=None, items=_checklist(p, result)
+                )
                 recorded += 1
         run = sweep.run_sweep(today, trigger="seed_demo_inspections")
         # Spread the flags' opening over the past weeks, so that the replayed ladder shows every step.
@@ -61,3 +70,15 @@ class Command(BaseCommand):
             f"{run.flags_confirmed} confirmed. Warning ladder over {LADDER_DAYS} days: {issued} issued, "
             f"{escalated} escalated."
         )
+
+
+def _checklist(premises, result):
+    """Demo answers that derive the wanted result: every check passes but for one."""
+    cameras = list(premises.cameras.exclude(status="removed").order_by("pk"))
+    items = [services.ItemOutcome(check.value, "pass", camera) for camera in cameras for check in CAMERA_CHECKS]
+    items += [services.ItemOutcome(check.value, "pass") for check in PREMISES_CHECKS]
+    if result == InspectionResult.FAIL:
+        items[-1] = services.ItemOutcome(PREMISES_CHECKS[-1].value, "fail", note="Kamera menyorot rumah tetangga")
+    elif result == InspectionResult.PARTIAL:
+        items[-2] = services.ItemOutcome(PREMISES_CHECKS[0].value, "fail", note="Belum ada stiker CCTV")
+    return items

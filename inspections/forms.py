@@ -1,0 +1,156 @@
+"""The inspection checklist form: per camera the seven checks, per premises signage and privacy."""
+
+from django import forms
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from registry.models import Camera
+from registry.uploads import clean_photo
+
+from .models import CAMERA_CHECKS, PREMISES_CHECKS, InspectionCheck, InspectionKind, Outcome
+from .services import ItemOutcome
+
+MAX_PHOTOS = 10
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class PhotosField(forms.FileField):
+    """Several photos in one input; each is checked and re-encoded (registry.uploads)."""
+
+    widget = MultipleFileInput(attrs={"accept": "image/jpeg,image/png,image/webp", "multiple": True})
+
+    def clean(self, data, initial=None):
+        files = [f for f in (data if isinstance(data, (list, tuple)) else [data]) if f]
+        if len(files) > MAX_PHOTOS:
+            raise forms.ValidationError(_("At most %(n)s photos per inspection.") % {"n": MAX_PHOTOS})
+        return [clean_photo(super(PhotosField, self).clean(f, initial)) for f in files]
+
+
+class InspectionForm(forms.Form):
+    performed_on = forms.DateField(
+        label=_("Date performed"),
+        widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
+        help_text=_("The day you were at the premises."),
+    )
+    kind = forms.ChoiceField(label=_("Kind of inspection"), choices=InspectionKind.choices)
+    summary = forms.CharField(
+        label=_("Summary"),
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Optional: what you saw and agreed with the owner."),
+    )
+    photos = PhotosField(
+        label=_("Photos as evidence"),
+        required=False,
+        help_text=_("JPEG, PNG or WebP, at most 5 MB each, up to 10. Location data is removed."),
+    )
+
+    def __init__(self, *args, premises, original=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.premises = premises
+        self.cameras = list(premises.cameras.exclude(status=Camera.Status.REMOVED).order_by("pk"))
+        self.fields["performed_on"].initial = timezone.localdate()
+        previous = {(i.camera_id, i.item): i for i in original.items.all()} if original else {}
+        self.camera_groups = []
+        for camera in self.cameras:
+            rows = [self._add_check(f"c{camera.pk}", camera.pk, check, previous) for check in CAMERA_CHECKS]
+            self.camera_groups.append((camera, rows))
+        self.premises_rows = [self._add_check("p", None, check, previous) for check in PREMISES_CHECKS]
+        if original is not None:
+            self.fields["performed_on"].initial = original.performed_on
+            self.fields["kind"].initial = original.kind
+            self.fields["summary"].initial = original.summary
+
+    def _add_check(self, prefix, camera_id, check, previous):
+        name = f"{prefix}-{check.value}"
+        before = previous.get((camera_id, check.value))
+        self.fields[name] = forms.ChoiceField(
+            label=check.label,
+            choices=Outcome.choices,
+            widget=forms.RadioSelect,
+            initial=before.outcome if before else Outcome.NOT_CHECKED,
+        )
+        self.fields[f"{name}-note"] = forms.CharField(
+            label=_("Note"), required=False, max_length=500, initial=before.note if before else ""
+        )
+        observed = None
+        if check == InspectionCheck.PAN_VERIFIED:
+            observed = forms.IntegerField(label=_("Pan range seen (°)"), required=False, min_value=0, max_value=360)
+        elif check == InspectionCheck.RETENTION_VERIFIED:
+            observed = forms.DateField(
+                label=_("Oldest recording seen"),
+                required=False,
+                widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
+            )
+        if observed is not None:
+            observed.initial = before.observed if before else None
+            self.fields[f"{name}-observed"] = observed
+        return {
+            "outcome": self[name],
+            "note": self[f"{name}-note"],
+            "observed": self[f"{name}-observed"] if observed is not None else None,
+        }
+
+    def clean_performed_on(self):
+        performed_on = self.cleaned_data["performed_on"]
+        if performed_on > timezone.localdate():
+            raise forms.ValidationError(_("An inspection cannot be performed in the future."))
+        return performed_on
+
+    def items(self):
+        """The answers as the service takes them."""
+        data = self.cleaned_data
+        answers = []
+        for camera in self.cameras:
+            for check in CAMERA_CHECKS:
+                answers.append(self._item(f"c{camera.pk}-{check.value}", check, camera, data))
+        for check in PREMISES_CHECKS:
+            answers.append(self._item(f"p-{check.value}", check, None, data))
+        return answers
+
+    @staticmethod
+    def _item(name, check, camera, data):
+        observed = data.get(f"{name}-observed")
+        return ItemOutcome(
+            item=check.value,
+            outcome=data[name],
+            camera=camera,
+            note=data.get(f"{name}-note", ""),
+            observed=""
+            if observed in (None, "")
+            else (observed.isoformat() if hasattr(observed, "isoformat") else str(observed)),
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        outcomes = [v for k, v in cleaned.items() if k.count("-") == 1 and k[:1] in "cp" and v in Outcome.values]
+        if outcomes and all(v == Outcome.NOT_CHECKED for v in outcomes):
+            raise forms.ValidationError(_("Check at least one item: an inspection with nothing checked has no result."))
+        return cleaned
+
+
+class AssignmentForm(forms.Form):
+    officer = forms.ModelChoiceField(label=_("Officer"), queryset=get_user_model().objects.none())
+    planned_on = forms.DateField(
+        label=_("Planned on"), widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["officer"].queryset = (
+            get_user_model()
+            .objects.filter(is_active=True, groups__name__in=["officer", "supervisor"])
+            .distinct()
+            .order_by("username")
+        )
+
+    def clean_planned_on(self):
+        planned_on = self.cleaned_data["planned_on"]
+        if planned_on < timezone.localdate():
+            raise forms.ValidationError(_("Plan the inspection for today or later."))
+        return planned_on
