@@ -105,7 +105,7 @@ def _check_items(premises, performed_on, items):
     cameras = set(premises.cameras.exclude(status=Camera.Status.REMOVED).values_list("pk", flat=True))
     for i in items:
         if i.camera is not None and i.camera.pk not in cameras:
-            errors.append(_("Camera %(label)s does not belong to this premises.") % {"label": i.camera.label})
+            errors.append(_("The camera “%(label)s” does not belong to this premises.") % {"label": i.camera.label})
         elif (i.camera is None) != (i.item in PREMISES_CHECKS):
             errors.append(_("“%(item)s” is not a check for this line.") % {"item": i.item})
         elif i.outcome not in Outcome.values:

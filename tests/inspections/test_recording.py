@@ -6,7 +6,7 @@ import io
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.utils import timezone
+from django.utils import timezone, translation
 from PIL import Image
 
 from inspections import rules, services, sweep
@@ -133,7 +133,7 @@ def test_a_camera_found_not_working_or_below_declared_is_updated_and_the_declare
 )
 def test_bad_checklists_are_refused_and_store_nothing(premises, items_for, message):
     other = CameraFactory()
-    with pytest.raises(ValidationError) as caught:
+    with pytest.raises(ValidationError) as caught, translation.override("en"):
         services.record_inspection(premises=premises, performed_on=TODAY, actor=None, items=items_for(premises, other))
     assert message in " ".join(caught.value.messages)
     assert Inspection.objects.count() == 0 and InspectionItem.objects.count() == 0
