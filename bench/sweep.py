@@ -33,6 +33,7 @@ SELECT p.id, p.category, p.designated_on, p.verification_status, p.created_at, p
        c.onvif_profile_t, c.onvif_profile_g, c.onvif_profile_m, c.rtsp_url, c.faces_road,
        f.id, f.kind, f.details, f.standard_id,
        (SELECT i.result FROM inspections_inspection i WHERE i.premises_id = p.id AND i.performed_on <= %s
+          AND NOT EXISTS (SELECT 1 FROM inspections_inspection c WHERE c.corrects_id = i.id)
         ORDER BY i.performed_on DESC, i.id DESC LIMIT 1)
 FROM registry_premises p
 LEFT JOIN registry_camera c ON c.premises_id = p.id AND c.status <> 'removed'

@@ -7,6 +7,7 @@ import datetime
 import random
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
@@ -65,11 +66,23 @@ class Command(BaseCommand):
             counts = services.advance_warning_ladder(today - datetime.timedelta(days=days_ago))
             issued += counts["issued"]
             escalated += counts["escalated"]
+        planned = self._plan_for_demo_officer(today)
         self.stdout.write(
-            f"Demo inspections: {recorded} recorded. Sweep run {run.pk}: {run.flags_opened} flags opened, "
+            f"Demo inspections: {recorded} recorded, {planned} planned for the demo officer today. Sweep run {run.pk}: {run.flags_opened} flags opened, "
             f"{run.flags_confirmed} confirmed. Warning ladder over {LADDER_DAYS} days: {issued} issued, "
             f"{escalated} escalated."
         )
+
+    def _plan_for_demo_officer(self, today):
+        officer = get_user_model().objects.filter(username="officer").first()
+        if officer is None:
+            return 0
+        planned = 0
+        for premises in Premises.objects.obligated(today).overdue(today).order_by("next_inspection_due", "pk")[:5]:
+            if not premises.assignments.filter(inspection=None).exists():
+                services.plan_inspection(premises=premises, officer=officer, planned_on=today, actor=None)
+                planned += 1
+        return planned
 
 
 def _checklist(premises, result):
