@@ -241,6 +241,14 @@ class ComplianceFlag(models.Model):
         "SweepRun", on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("opened by sweep")
     )
     last_confirmed_at = models.DateTimeField(_("last confirmed at"))
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="assigned_flags",
+        verbose_name=_("assigned to"),
+    )
     acknowledged_at = models.DateTimeField(_("acknowledged at"), null=True, blank=True)
     acknowledged_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -276,8 +284,10 @@ class ComplianceFlag(models.Model):
         verbose_name = _("compliance flag")
         verbose_name_plural = _("compliance flags")
         indexes = [
-            # The sweep's read of current flags per chunk, and the flag queue (open flags oldest first).
-            models.Index(fields=["premises", "kind"], condition=UNRESOLVED, name="flag_unresolved_idx"),
+            # The dashboard's "open flag of this kind" filter (premises-led reads use the unique
+            # constraint's index below: the sweep's per-chunk read of current flags).
+            models.Index(fields=["kind", "premises"], condition=UNRESOLVED, name="flag_unresolved_kind_idx"),
+            # The flag queue: open flags oldest first.
             models.Index(fields=["opened_at"], condition=UNRESOLVED, name="flag_queue_idx"),
         ]
         constraints = [
@@ -357,6 +367,10 @@ class SweepRun(models.Model):
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
     chunks_total = models.PositiveIntegerField(_("chunks"), default=0)
     premises_evaluated = models.PositiveIntegerField(_("premises evaluated"), default=0)
+    premises_compliant = models.PositiveIntegerField(
+        _("premises compliant"), default=0, help_text=_("Obligated premises without a warnable breach.")
+    )
+    premises_obligated = models.PositiveIntegerField(_("premises obligated"), default=0)
     flags_opened = models.PositiveIntegerField(_("flags opened"), default=0)
     flags_confirmed = models.PositiveIntegerField(_("flags confirmed"), default=0)
     flags_resolved = models.PositiveIntegerField(_("flags resolved"), default=0)
@@ -382,6 +396,8 @@ class SweepChunk(models.Model):
     last_premises_id = models.BigIntegerField()
     done = models.BooleanField(default=False)
     premises_evaluated = models.PositiveIntegerField(default=0)
+    premises_obligated = models.PositiveIntegerField(default=0)
+    premises_compliant = models.PositiveIntegerField(default=0)
     flags_opened = models.PositiveIntegerField(default=0)
     flags_confirmed = models.PositiveIntegerField(default=0)
     flags_resolved = models.PositiveIntegerField(default=0)

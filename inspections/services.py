@@ -21,6 +21,7 @@ from . import rules
 from .models import (
     CURRENT,
     PREMISES_CHECKS,
+    UNRESOLVED,
     ComplianceFlag,
     FlagStatus,
     Inspection,
@@ -198,8 +199,40 @@ def acknowledge_flag(flag, *, actor):
     )
 
 
+def assign_flag(flag, *, officer, actor):
+    """Give a flag to an officer to work; only officers and supervisors can take one."""
+    if not officer.has_perm("inspections.change_complianceflag"):
+        raise ValidationError(_("%(name)s cannot work flags.") % {"name": officer.get_username()})
+    return bool(ComplianceFlag.objects.filter(UNRESOLVED, pk=flag.pk).update(assigned_to=officer))
+
+
 # ---------------------------------------------------------------------------
 # The warning ladder (Perwali Pasal 15)
+
+
+def escalate_now(premises, *, actor, as_of=None):
+    """An officer does not wait for the daily job: issue SP1, or the next step, today.
+
+    Only for premises with warnable open flags; a freeze still needs a supervisor's approval.
+    """
+    as_of = as_of or timezone.localdate()
+    standard = standard_for(as_of)
+    if not _warnable_flags(premises.pk).exists():
+        raise ValidationError(_("There is no open breach to warn about."))
+    letter = WarningLetter.objects.filter(CURRENT, premises=premises).first()
+    grace = datetime.timedelta(days=standard.warning_grace_days)
+    if letter is None:
+        action = rules.LadderAction("issue", WarningStep.SP1, WarningStatus.ACTIVE, as_of + grace)
+        if not _issue(premises.pk, action, as_of, actor):
+            raise ValidationError(_("A warning was issued meanwhile; reload the page."))
+    else:
+        if letter.status == WarningStatus.AWAITING_APPROVAL or letter.step == WarningStep.REVOCATION:
+            raise ValidationError(_("This warning waits for a supervisor or is the last step."))
+        forced = rules.LadderState(letter.step, letter.status, as_of - datetime.timedelta(days=1))
+        action = rules.next_ladder_action(forced, True, premises.designated_on, standard, as_of)
+        if not _escalate(letter, action, as_of, actor):
+            raise ValidationError(_("The warning changed meanwhile; reload the page."))
+    return WarningLetter.objects.get(CURRENT, premises=premises)
 
 
 def advance_warning_ladder(as_of, *, actor=None):

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import OuterRef, Q, Subquery, Sum
+from django.db.models import Exists, OuterRef, Q, Subquery, Sum
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -74,6 +74,8 @@ class ChunkPlan:
     """What applying a chunk would change. A dry run prints it; a real run applies it."""
 
     evaluated: int = 0
+    obligated: int = 0  # designated by as_of, for the compliance trend
+    compliant: int = 0  # of those, without a warnable breach
     to_open: list = field(default_factory=list)  # (premises_id, Breach)
     to_confirm: list = field(default_factory=list)  # flag ids whose condition still holds unchanged
     to_update: list = field(default_factory=list)  # (flag id, Breach): still holds, details changed
@@ -142,6 +144,9 @@ def plan_range(first_id, last_id, standard, as_of, check=None):
             plan.errors.append({"premises_id": pk, "error": f"{error.__class__.__name__}: {error}"})
             continue
         plan.evaluated += 1
+        if designated_on is not None and designated_on <= as_of:
+            plan.obligated += 1
+            plan.compliant += not any(b.kind in rules.WARNABLE_KINDS for b in breaches)
         current = flags.get(pk, {})
         found = {breach.kind for breach in breaches}
         for breach in breaches:
@@ -173,6 +178,17 @@ def _resolution_reason(key, run, as_of, standard):
             text = _("The condition no longer holds under standard v%(version)s.") % {"version": standard.version}
         who = _("Sweep run %(run)s") % {"run": run.pk} if run else _("Sweep")
         return f"{who}, {as_of.isoformat()}: {text}"
+
+
+def refresh_breach(first_id, last_id):
+    """Store on each premises of the range whether it has an open warnable flag (two UPDATEs,
+    writing only the rows that change), so that the dashboard filters and counts on a column."""
+    open_breach = Exists(
+        ComplianceFlag.objects.filter(UNRESOLVED, premises=OuterRef("pk"), kind__in=rules.WARNABLE_KINDS)
+    )
+    rows = Premises.objects.filter(pk__gte=first_id, pk__lte=last_id)
+    rows.filter(open_breach, in_breach=False).update(in_breach=True)
+    rows.filter(~open_breach, in_breach=True).update(in_breach=False)
 
 
 def apply_plan(plan, standard, as_of, run=None):
@@ -273,9 +289,12 @@ def run_chunk(chunk_id, check=None):
         plan = plan_range(chunk.first_premises_id, chunk.last_premises_id, run.standard, run.as_of, check)
         with transaction.atomic():
             counts = apply_plan(plan, run.standard, run.as_of, run)
+            refresh_breach(chunk.first_premises_id, chunk.last_premises_id)
             claimed = SweepChunk.objects.filter(pk=chunk.pk, done=False).update(
                 done=True,
                 premises_evaluated=plan.evaluated,
+                premises_obligated=plan.obligated,
+                premises_compliant=plan.compliant,
                 flags_opened=counts["opened"],
                 flags_confirmed=counts["confirmed"],
                 flags_resolved=counts["resolved"],
@@ -303,6 +322,8 @@ def finish_run_if_complete(run_id):
     chunks = SweepChunk.objects.filter(run_id=run_id)
     totals = chunks.aggregate(
         premises=Sum("premises_evaluated"),
+        obligated=Sum("premises_obligated"),
+        compliant=Sum("premises_compliant"),
         opened=Sum("flags_opened"),
         confirmed=Sum("flags_confirmed"),
         resolved=Sum("flags_resolved"),
@@ -313,6 +334,8 @@ def finish_run_if_complete(run_id):
             status=SweepStatus.FAILED if errors else SweepStatus.SUCCEEDED,
             finished_at=timezone.now(),
             premises_evaluated=totals["premises"] or 0,
+            premises_obligated=totals["obligated"] or 0,
+            premises_compliant=totals["compliant"] or 0,
             flags_opened=totals["opened"] or 0,
             flags_confirmed=totals["confirmed"] or 0,
             flags_resolved=totals["resolved"] or 0,

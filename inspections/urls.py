@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import dashboard, views
 
 app_name = "inspections"
 
@@ -15,3 +15,17 @@ urlpatterns = [
     path("premises/<int:premises_pk>/inspect/", views.record_inspection, name="record"),
     path("premises/<int:premises_pk>/inspection-sheet/", views.inspection_sheet, name="sheet"),
 ]
+
+dashboard_urls = [
+    path("dashboard/", dashboard.overview, name="dashboard"),
+    path("dashboard/map/", dashboard.map_page, name="dashboard-map"),
+    path("dashboard/map.json", dashboard.map_data, name="dashboard-map-data"),
+    path("dashboard/premises/", dashboard.premises_list, name="dashboard-premises-list"),
+    path("dashboard/premises/<int:pk>/", dashboard.premises_detail, name="dashboard-premises"),
+    path("dashboard/flags/", dashboard.flag_queue, name="dashboard-flags"),
+    path("dashboard/flags/<int:pk>/", dashboard.flag_action, name="dashboard-flag-action"),
+    path("dashboard/standard/", dashboard.standard_page, name="dashboard-standard"),
+    path("dashboard/sweep/", dashboard.sweep_page, name="dashboard-sweep"),
+    path("dashboard/sweep/<int:pk>.json", dashboard.sweep_progress, name="dashboard-sweep-progress"),
+]
+urlpatterns += dashboard_urls

@@ -8,11 +8,18 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import Camera, CameraStandard, Kecamatan, Kelurahan, Premises, ProtocolRoad, ResponsiblePerson
+from .models import (
+    STANDARD_SETTING_FIELDS,
+    Camera,
+    CameraStandard,
+    Kecamatan,
+    Kelurahan,
+    Premises,
+    ProtocolRoad,
+    ResponsiblePerson,
+)
 
-SETTING_FIELDS = [
-    f.name for f in CameraStandard._meta.fields if f.editable and f.name not in ("id", "effective_from", "notes")
-]
+SETTING_FIELDS = STANDARD_SETTING_FIELDS
 
 
 class SensitiveFieldsMixin:

@@ -196,6 +196,12 @@ class Premises(models.Model):
         editable=False,
         verbose_name=_("verified or rejected by"),
     )
+    in_breach = models.BooleanField(
+        _("in breach"),
+        default=False,
+        editable=False,
+        help_text=_("Set by the compliance sweep: the premises has an open breach the owner must put right."),
+    )
     next_inspection_due = models.DateField(
         _("next inspection due"),
         null=True,
@@ -217,6 +223,10 @@ class Premises(models.Model):
         indexes = [
             # The sweep's and the dashboard's overdue query: next_inspection_due < as_of.
             models.Index(fields=["next_inspection_due"], name="premises_inspection_due_idx"),
+            # The dashboard's premises list, in its default order (name, then id), any page.
+            models.Index(fields=["name", "id"], name="premises_name_idx"),
+            # The dashboard's "not compliant" filter and counts.
+            models.Index(fields=["name", "id"], condition=Q(in_breach=True), name="premises_in_breach_idx"),
         ]
         constraints = [
             models.CheckConstraint(condition=_in_choices("category", PremisesCategory), name="premises_category_valid"),
@@ -708,3 +718,9 @@ class CameraStandard(models.Model):
             )
         if errors:
             raise ValidationError(errors)
+
+
+# The settings a supervisor sets on a new version (everything but its number, date, notes and author).
+STANDARD_SETTING_FIELDS = [
+    f.name for f in CameraStandard._meta.fields if f.editable and f.name not in ("id", "effective_from", "notes")
+]

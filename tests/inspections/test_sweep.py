@@ -67,8 +67,10 @@ def test_running_twice_confirms_and_never_duplicates(city):
 def test_a_cleared_condition_is_resolved_with_the_reason_and_the_flag_is_kept(city):
     _good, weak, _empty = city
     sweep.run_sweep(AS_OF)
+    assert Premises.objects.get(pk=weak.pk).in_breach
     Camera.objects.filter(premises=weak).update(camera_type="ptz", pan_range_deg=360, optical_zoom=25)
     run = sweep.run_sweep(AS_OF)
+    assert not Premises.objects.get(pk=weak.pk).in_breach
     flag = ComplianceFlag.objects.get(premises=weak)
     assert flag.status == FlagStatus.RESOLVED and flag.resolved_by_run == run and flag.resolved_at is not None
     assert str(run.pk) in flag.resolution_reason and "2026-11-28" in flag.resolution_reason

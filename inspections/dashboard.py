@@ -1,0 +1,549 @@
+"""The officer dashboard: the city at a glance, the map, the premises list, one premises' story,
+the flag queue, the camera standard and the sweep. Every page runs a bounded number of queries."""
+
+import csv
+import datetime
+import math
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.decorators import login_required, permission_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
+from django.http import JsonResponse, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from registry.models import STANDARD_SETTING_FIELDS, Camera, CameraStandard, Premises, ProtocolRoad
+
+from . import services, tasks
+from .filters import COMPLIANCE_CHOICES, PremisesFilter, obligated_q, premises_with_status
+from .models import (
+    CURRENT,
+    UNRESOLVED,
+    ComplianceFlag,
+    SweepRun,
+    SweepStatus,
+    WarningLetter,
+    WarningStatus,
+)
+
+PAGE_SIZE = 50
+dashboard_view = [login_required, permission_required("registry.view_premises", raise_exception=True)]
+
+
+def _guard(view):
+    for decorator in reversed(dashboard_view):
+        view = decorator(view)
+    return view
+
+
+def _percent(part, whole):
+    return round(100 * part / whole) if whole else 0
+
+
+def _status(premises):
+    if premises.has_breach:
+        return "non_compliant"
+    return "compliant" if premises.is_obligated else "not_judged"
+
+
+# ---------------------------------------------------------------------------
+# Overview
+
+
+@_guard
+def overview(request):
+    today = timezone.localdate()
+    registered = Premises.objects.exclude(verification_status=Premises.Verification.REJECTED)
+    obligated = Premises.objects.filter(obligated_q(today))
+    totals = registered.aggregate(
+        registered=Count("pk"),
+        verified=Count("pk", filter=Q(verification_status=Premises.Verification.VERIFIED)),
+        obligated=Count("pk", filter=obligated_q(today)),
+        compliant=Count("pk", filter=obligated_q(today) & Q(in_breach=False)),
+        overdue=Count("pk", filter=obligated_q(today) & Q(next_inspection_due__lt=today)),
+    )
+    flags_by_kind = list(
+        ComplianceFlag.objects.filter(UNRESOLVED).values("kind").annotate(n=Count("pk")).order_by("-n", "kind")
+    )
+    kinds = dict(ComplianceFlag._meta.get_field("kind").choices)
+    warnings = list(
+        WarningLetter.objects.filter(CURRENT).values("step", "status").annotate(n=Count("pk")).order_by("step")
+    )
+    steps = dict(WarningLetter._meta.get_field("step").choices)
+    last_run = SweepRun.objects.select_related("standard").first()
+    return render(
+        request,
+        "inspections/dashboard/overview.html",
+        {
+            "totals": totals,
+            "percent": {k: _percent(totals[k], totals["obligated"]) for k in ("compliant", "overdue")},
+            "by_road": _compliance_by(obligated, "road__name"),
+            "by_category": _compliance_by(obligated, "category", dict(Premises.Category.choices)),
+            "flags_by_kind": [
+                {"kind": f["kind"], "label": kinds.get(f["kind"], f["kind"]), "n": f["n"]} for f in flags_by_kind
+            ],
+            "warnings": [
+                {
+                    **w,
+                    "label": steps.get(w["step"], w["step"]),
+                    "awaiting": w["status"] == WarningStatus.AWAITING_APPROVAL,
+                }
+                for w in warnings
+            ],
+            "trend": _trend(today),
+            "last_run": last_run,
+            "nav": "overview",
+        },
+    )
+
+
+def _compliance_by(obligated, field, labels=None):
+    """One grouped count per road or category: obligated premises and those not in breach."""
+    labels = labels or {}
+    grouped = obligated.values_list(field).annotate(n=Count("pk"), ok=Count("pk", filter=Q(in_breach=False))).order_by()
+    return [
+        {"key": key, "label": labels.get(key, key), "total": n, "compliant": ok, "percent": _percent(ok, n)}
+        for key, n, ok in sorted(grouped, key=lambda row: str(labels.get(row[0], row[0])))
+    ]
+
+
+def _trend(today):
+    """The last successful sweep of each of the past 12 months: compliant share of obligated premises."""
+    since = (today.replace(day=1) - datetime.timedelta(days=335)).replace(day=1)
+    runs = SweepRun.objects.filter(status=SweepStatus.SUCCEEDED, as_of__gte=since).order_by("as_of", "pk")
+    by_month = {}
+    for run in runs.only("as_of", "premises_obligated", "premises_compliant"):
+        by_month[(run.as_of.year, run.as_of.month)] = run
+    return [
+        {
+            "month": datetime.date(y, m, 1),
+            "percent": _percent(r.premises_compliant, r.premises_obligated),
+            "compliant": r.premises_compliant,
+            "obligated": r.premises_obligated,
+        }
+        for (y, m), r in sorted(by_month.items())
+    ]
+
+
+# ---------------------------------------------------------------------------
+# Premises list, CSV and one premises
+
+
+@_guard
+def premises_list(request):
+    today = timezone.localdate()
+    filterset = PremisesFilter(request.GET, queryset=Premises.objects.order_by("name", "pk"))
+    rows = filterset.qs if filterset.is_valid() else Premises.objects.none()
+    if request.GET.get("format") == "csv" and filterset.is_valid():
+        return _csv(rows, today)
+    page = Paginator(rows.only("pk"), PAGE_SIZE).get_page(request.GET.get("page"))
+    # Filter and count on plain rows; compute the per-row status only for the page shown.
+    ids = [p.pk for p in page.object_list]
+    shown = {p.pk: p for p in premises_with_status(today).filter(pk__in=ids)}
+    page.object_list = [shown[pk] for pk in ids]
+    for premises in page.object_list:
+        premises.status = _status(premises)
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "inspections/dashboard/premises_list.html",
+        {
+            "filter": filterset,
+            "page": page,
+            "query": query.urlencode(),
+            "today": today,
+            "compliance_labels": dict(COMPLIANCE_CHOICES),
+            "nav": "premises",
+        },
+    )
+
+
+class _Echo:
+    def write(self, value):
+        return value
+
+
+def _safe(value):
+    """Spreadsheets run a cell that starts with = + - @ or a tab: neutralise it."""
+    text = "" if value is None else str(value)
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+def _csv(rows, today):
+    writer = csv.writer(_Echo())
+    header = [
+        "id",
+        "name",
+        "category",
+        "ownership",
+        "road",
+        "kelurahan",
+        "kecamatan",
+        "address",
+        "latitude",
+        "longitude",
+        "nib",
+        "verification_status",
+        "designated_on",
+        "next_inspection_due",
+        "open_flags",
+        "warning_step",
+        "compliance",
+    ]
+
+    def lines():
+        yield "\ufeff" + writer.writerow(header)
+        annotated = premises_with_status(today).filter(pk__in=rows.values("pk")).order_by("name", "pk")
+        for p in annotated.iterator(chunk_size=2000):
+            yield writer.writerow(
+                [
+                    _safe(v)
+                    for v in (
+                        p.pk,
+                        p.name,
+                        p.category,
+                        p.ownership,
+                        p.road.name,
+                        p.kelurahan.name,
+                        p.kelurahan.kecamatan.name,
+                        p.address,
+                        p.latitude,
+                        p.longitude,
+                        p.nib,
+                        p.verification_status,
+                        p.designated_on,
+                        p.next_inspection_due,
+                        p.open_flag_count or 0,
+                        p.warning_step or "",
+                        _status(p),
+                    )
+                ]
+            )
+
+    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="premises.csv"'
+    return response
+
+
+@_guard
+def premises_detail(request, pk):
+    premises = get_object_or_404(Premises.objects.select_related("road", "kelurahan__kecamatan", "verified_by"), pk=pk)
+    standard = CameraStandard.objects.in_force(timezone.localdate())
+    cameras = list(premises.cameras.order_by("pk"))
+    persons = list(premises.responsible_persons.order_by("pk"))
+    show_nik = request.user.has_perm("registry.view_personal_data")
+    inspections = list(premises.inspections.select_related("recorded_by").order_by("-performed_on", "-pk"))
+    flags = list(premises.flags.order_by("-opened_at"))
+    warnings = list(premises.warnings.order_by("-issued_on", "-pk"))
+    return render(
+        request,
+        "inspections/dashboard/premises_detail.html",
+        {
+            "premises": premises,
+            "persons": persons,
+            "show_nik": show_nik,
+            "verdicts": [(c, c.check_against(standard) if standard else None) for c in cameras],
+            "inspections": inspections,
+            "flags": flags,
+            "warnings": warnings,
+            "timeline": _timeline(premises, cameras, persons, inspections, flags, warnings),
+            "nav": "premises",
+        },
+    )
+
+
+def _timeline(premises, cameras, persons, inspections, flags, warnings):
+    """Every change and event of one premises, newest first."""
+    events = []
+    histories = list(premises.history.select_related("history_user"))
+    histories += list(Camera.history.filter(premises_id=premises.pk).select_related("history_user"))
+    histories += list(
+        premises.responsible_persons.model.history.filter(premises_id=premises.pk).select_related("history_user")
+    )
+    kinds = {"+": _("created"), "~": _("changed"), "-": _("deleted")}
+    for record in histories:
+        who = record.history_user or record.history_change_reason or _("system")
+        label = record.instance_type._meta.verbose_name
+        changed = ""
+        if record.history_type == "~" and record.prev_record is not None:
+            changed = ", ".join(c.field for c in record.diff_against(record.prev_record).changes)
+        events.append((record.history_date, f"{label.capitalize()} {kinds[record.history_type]}", changed, who))
+    for i in inspections:
+        events.append(
+            (
+                _start_of(i.performed_on),
+                _("Inspection: %(result)s") % {"result": i.get_result_display()},
+                i.summary,
+                i.recorded_by or "",
+            )
+        )
+    for f in flags:
+        events.append((f.opened_at, _("Flag opened: %(kind)s") % {"kind": f.get_kind_display()}, "", _("sweep")))
+        if f.resolved_at:
+            events.append(
+                (f.resolved_at, _("Flag resolved: %(kind)s") % {"kind": f.get_kind_display()}, f.resolution_reason, "")
+            )
+    for w in warnings:
+        events.append(
+            (
+                _start_of(w.issued_on),
+                _("Warning issued: %(step)s") % {"step": w.get_step_display()},
+                "",
+                w.issued_by or _("daily ladder"),
+            )
+        )
+    return sorted(events, key=lambda e: e[0], reverse=True)
+
+
+def _start_of(day):
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(12)))
+
+
+# ---------------------------------------------------------------------------
+# Map
+
+
+@_guard
+def map_page(request):
+    near = None
+    form = NearForm(request.GET or None)
+    if request.GET and form.is_valid():
+        near = _premises_near(**form.cleaned_data)
+    return render(
+        request,
+        "inspections/dashboard/map.html",
+        {
+            "roads": ProtocolRoad.objects.filter(active=True).order_by("name"),
+            "form": form,
+            "near": near,
+            "status_choices": COMPLIANCE_CHOICES,
+            "nav": "map",
+        },
+    )
+
+
+class NearForm(forms.Form):
+    latitude = forms.FloatField(label=gettext_lazy("Latitude"), min_value=0.017, max_value=0.2)
+    longitude = forms.FloatField(label=gettext_lazy("Longitude"), min_value=117.383, max_value=117.633)
+    radius_m = forms.IntegerField(label=gettext_lazy("Within (metres)"), min_value=10, max_value=5000, initial=200)
+
+
+def _premises_near(latitude, longitude, radius_m):
+    """Premises within `radius_m` of a point: a bounding-box query, then the exact distance."""
+    dlat = radius_m / 111_320
+    dlon = radius_m / (111_320 * math.cos(math.radians(latitude)))
+    candidates = Premises.objects.filter(
+        latitude__range=(latitude - dlat, latitude + dlat), longitude__range=(longitude - dlon, longitude + dlon)
+    ).annotate(camera_count=Count("cameras", filter=Q(cameras__status=Camera.Status.ACTIVE)))
+    found = []
+    for p in candidates:
+        d = _distance_m(latitude, longitude, float(p.latitude), float(p.longitude))
+        if d <= radius_m:
+            found.append((round(d), p))
+    return sorted(found, key=lambda pair: pair[0])
+
+
+def _distance_m(lat1, lon1, lat2, lon2):
+    """Haversine distance in metres."""
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    a = math.sin((p2 - p1) / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(math.radians(lon2 - lon1) / 2) ** 2
+    return 2 * 6_371_000 * math.asin(math.sqrt(a))
+
+
+@_guard
+def map_data(request):
+    """Markers and road lines for the map, filtered by road and status."""
+    rows = premises_with_status()
+    if request.GET.get("road", "").isdigit():
+        rows = rows.filter(road_id=int(request.GET["road"]))
+    status = request.GET.get("status")
+    if status in dict(COMPLIANCE_CHOICES):
+        rows = PremisesFilter({"compliance": status}, queryset=rows).qs
+    labels = dict(COMPLIANCE_CHOICES)
+    markers = []
+    rows = rows.select_related(None).only("pk", "name", "latitude", "longitude", "designated_on", "verification_status")
+    for p in rows.iterator(chunk_size=5000):
+        s = _status(p)
+        markers.append(
+            {
+                "lat": float(p.latitude),
+                "lon": float(p.longitude),
+                "name": p.name,
+                "status": s,
+                "label": str(labels[s]),
+                "url": reverse("inspections:dashboard-premises", args=[p.pk]),
+            }
+        )
+    roads = [
+        {"name": r.name, "line": r.geometry} for r in ProtocolRoad.objects.filter(active=True).exclude(geometry=None)
+    ]
+    return JsonResponse({"markers": markers, "roads": roads})
+
+
+# ---------------------------------------------------------------------------
+# Flag queue
+
+
+@_guard
+def flag_queue(request):
+    flags = (
+        ComplianceFlag.objects.filter(UNRESOLVED)
+        .select_related("premises__road", "assigned_to", "standard")
+        .order_by("opened_at", "pk")
+    )
+    kind = request.GET.get("kind")
+    if kind in dict(ComplianceFlag._meta.get_field("kind").choices):
+        flags = flags.filter(kind=kind)
+    page = Paginator(flags, PAGE_SIZE).get_page(request.GET.get("page"))
+    officers = (
+        get_user_model()
+        .objects.filter(is_active=True, groups__name__in=["officer", "supervisor"])
+        .distinct()
+        .order_by("username")
+    )
+    return render(
+        request,
+        "inspections/dashboard/flags.html",
+        {
+            "page": page,
+            "officers": officers,
+            "today": timezone.localdate(),
+            "kind": kind,
+            "kinds": ComplianceFlag._meta.get_field("kind").choices,
+            "nav": "flags",
+        },
+    )
+
+
+@require_POST
+@login_required
+@permission_required("inspections.change_complianceflag", raise_exception=True)
+def flag_action(request, pk):
+    flag = get_object_or_404(ComplianceFlag.objects.select_related("premises"), UNRESOLVED, pk=pk)
+    action = request.POST.get("action")
+    try:
+        if action == "acknowledge":
+            services.acknowledge_flag(flag, actor=request.user)
+            messages.success(request, _("Flag acknowledged."))
+        elif action == "assign":
+            officer = get_object_or_404(get_user_model(), pk=request.POST.get("officer") or 0)
+            services.assign_flag(flag, officer=officer, actor=request.user)
+            messages.success(request, _("Flag assigned to %(name)s.") % {"name": officer.get_username()})
+        elif action == "plan":
+            planned_on = forms.DateField().clean(request.POST.get("planned_on"))
+            services.plan_inspection(
+                premises=flag.premises,
+                officer=request.user,
+                planned_on=planned_on,
+                actor=request.user,
+                kind="follow_up",
+            )
+            messages.success(request, _("Inspection planned for %(date)s.") % {"date": planned_on})
+        elif action == "escalate":
+            letter = services.escalate_now(flag.premises, actor=request.user)
+            messages.success(request, _("%(step)s issued.") % {"step": letter.get_step_display()})
+        else:
+            messages.error(request, _("Unknown action."))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return redirect(
+        request.POST.get("next")
+        if str(request.POST.get("next", "")).startswith("/dashboard/")
+        else "inspections:dashboard-flags"
+    )
+
+
+# ---------------------------------------------------------------------------
+# The standard and the sweep
+
+
+class StandardForm(forms.ModelForm):
+    class Meta:
+        model = CameraStandard
+        fields = ["effective_from", "notes", *STANDARD_SETTING_FIELDS]
+        widgets = {"effective_from": forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})}
+
+
+@_guard
+def standard_page(request):
+    standards = list(CameraStandard.objects.select_related("created_by").order_by("-effective_from"))
+    can_edit = request.user.has_perm("registry.add_camerastandard")
+    form = None
+    if can_edit:
+        current = CameraStandard.objects.in_force(timezone.localdate())
+        initial = (
+            {f.name: getattr(current, f.name) for f in CameraStandard._meta.fields if f.editable} if current else {}
+        )
+        initial["effective_from"] = timezone.localdate() + datetime.timedelta(days=1)
+        form = StandardForm(request.POST or None, initial=initial)
+        if request.method == "POST" and form.is_valid():
+            standard = form.save(commit=False)
+            standard.created_by = request.user
+            standard.save()
+            messages.success(
+                request,
+                _("Standard v%(version)s saved; in force from %(date)s.")
+                % {"version": standard.version, "date": standard.effective_from},
+            )
+            return redirect("inspections:dashboard-standard")
+    elif request.method == "POST":
+        raise PermissionDenied
+    return render(
+        request,
+        "inspections/dashboard/standard.html",
+        {
+            "standards": standards,
+            "form": form,
+            "today": timezone.localdate(),
+            "nav": "standard",
+            "current_pk": getattr(CameraStandard.objects.in_force(timezone.localdate()), "pk", None),
+        },
+    )
+
+
+@_guard
+def sweep_page(request):
+    if request.method == "POST":
+        if not request.user.has_perm("inspections.start_sweep"):
+            raise PermissionDenied
+        tasks.compliance_sweep.delay(trigger=f"user {request.user.get_username()}", user_id=request.user.pk)
+        messages.success(request, _("The sweep has started."))
+        return redirect("inspections:dashboard-sweep")
+    runs = list(SweepRun.objects.select_related("standard", "started_by")[:20])
+    return render(
+        request,
+        "inspections/dashboard/sweep.html",
+        {
+            "runs": runs,
+            "can_start": request.user.has_perm("inspections.start_sweep"),
+            "nav": "sweep",
+        },
+    )
+
+
+@_guard
+def sweep_progress(request, pk):
+    run = get_object_or_404(SweepRun, pk=pk)
+    done = run.chunks.filter(done=True).count()
+    return JsonResponse(
+        {
+            "status": run.status,
+            "status_label": run.get_status_display(),
+            "chunks_done": done,
+            "chunks_total": run.chunks_total,
+            "premises_evaluated": run.premises_evaluated,
+            "flags_opened": run.flags_opened,
+            "flags_confirmed": run.flags_confirmed,
+            "flags_resolved": run.flags_resolved,
+            "errors": len(run.errors),
+        }
+    )
