@@ -173,7 +173,11 @@ def test_a_supervisor_creates_a_new_standard_version_and_an_officer_only_reads(c
     assert CameraStandard.objects.get(version=2).min_retention_days == 60
 
 
-def test_a_supervisor_starts_a_sweep_and_reads_its_progress(client, supervisor, city):
+def test_a_supervisor_starts_a_sweep_and_reads_its_progress(client, supervisor, city, monkeypatch):
+    from perwali_cctv.celery import app
+
+    # The real worker path is proven in test_celery_worker; here the task runs in this process.
+    monkeypatch.setitem(app.conf, "task_always_eager", True)
     client.force_login(supervisor)
     assert client.post("/dashboard/sweep/").status_code == 302
     run = SweepRun.objects.first()
