@@ -20,7 +20,15 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from registry.models import STANDARD_SETTING_FIELDS, Camera, CameraStandard, Premises, ProtocolRoad
+from registry.models import (
+    STANDARD_SETTING_FIELDS,
+    AccessLog,
+    Camera,
+    CameraStandard,
+    Premises,
+    ProtocolRoad,
+    log_access,
+)
 
 from . import services, tasks
 from .filters import COMPLIANCE_CHOICES, PremisesFilter, obligated_q, premises_with_status
@@ -241,6 +249,8 @@ def premises_detail(request, pk):
     cameras = list(premises.cameras.order_by("pk"))
     persons = list(premises.responsible_persons.order_by("pk"))
     show_nik = request.user.has_perm("registry.view_personal_data")
+    if show_nik and any(p.nik for p in persons):
+        log_access(request, AccessLog.Action.VIEW_PERSONAL_DATA, f"premises {premises.pk}")
     inspections = list(premises.inspections.select_related("recorded_by").order_by("-performed_on", "-pk"))
     flags = list(premises.flags.order_by("-opened_at"))
     warnings = list(premises.warnings.order_by("-issued_on", "-pk"))

@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from registry.models import CameraStandard, Premises
 from registry.spec_check import message_for
@@ -68,6 +69,8 @@ class Inspection(models.Model):
         verbose_name=_("recorded by"),
     )
     recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["-performed_on", "-pk"]
@@ -218,6 +221,14 @@ class FlagStatus(models.TextChoices):
 UNRESOLVED = Q(status__in=[FlagStatus.OPEN, FlagStatus.ACKNOWLEDGED])
 
 
+def record_history(model, pks, *, reason, user=None, created=False):
+    """History rows for writes made with update() or bulk_create(), which skip the signals that
+    django-simple-history listens to. Who did it is explicit: a user, or the reason names the system."""
+    objs = list(model.objects.filter(pk__in=list(pks)))
+    if objs:
+        model.history.bulk_history_create(objs, update=not created, default_change_reason=reason, default_user=user)
+
+
 class FlagsNeverDeleted(Exception):
     """Flags are evidence for sanctions: they are resolved, never deleted."""
 
@@ -278,6 +289,8 @@ class ComplianceFlag(models.Model):
     resolution_reason = models.TextField(_("why it was resolved"), blank=True)
 
     objects = ComplianceFlagQuerySet.as_manager()
+    # The nightly confirmation alone is not a change worth a history row (see sweep.apply_plan).
+    history = HistoricalRecords(excluded_fields=["last_confirmed_at"])
 
     class Meta:
         ordering = ["opened_at", "pk"]
@@ -464,6 +477,8 @@ class WarningLetter(models.Model):
     closed_on = models.DateField(_("closed on"), null=True, blank=True)
     closed_reason = models.TextField(_("why it was closed"), blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    history = HistoricalRecords(m2m_fields=[])
 
     class Meta:
         ordering = ["-issued_on", "-pk"]

@@ -34,6 +34,7 @@ from .models import (
     WarningLetter,
     WarningStatus,
     WarningStep,
+    record_history,
 )
 from .sweep import standard_for
 
@@ -192,18 +193,22 @@ def plan_inspection(*, premises, officer, planned_on, actor, kind="routine"):
 
 def acknowledge_flag(flag, *, actor):
     """An officer has seen the flag and owns it; the sweep still resolves it when it clears."""
-    return bool(
-        ComplianceFlag.objects.filter(pk=flag.pk, status=FlagStatus.OPEN).update(
-            status=FlagStatus.ACKNOWLEDGED, acknowledged_at=timezone.now(), acknowledged_by=actor
-        )
+    done = ComplianceFlag.objects.filter(pk=flag.pk, status=FlagStatus.OPEN).update(
+        status=FlagStatus.ACKNOWLEDGED, acknowledged_at=timezone.now(), acknowledged_by=actor
     )
+    if done:
+        record_history(ComplianceFlag, [flag.pk], reason="acknowledged", user=actor)
+    return bool(done)
 
 
 def assign_flag(flag, *, officer, actor):
     """Give a flag to an officer to work; only officers and supervisors can take one."""
     if not officer.has_perm("inspections.change_complianceflag"):
         raise ValidationError(_("%(name)s cannot work flags.") % {"name": officer.get_username()})
-    return bool(ComplianceFlag.objects.filter(UNRESOLVED, pk=flag.pk).update(assigned_to=officer))
+    done = ComplianceFlag.objects.filter(UNRESOLVED, pk=flag.pk).update(assigned_to=officer)
+    if done:
+        record_history(ComplianceFlag, [flag.pk], reason=f"assigned to {officer.get_username()}", user=actor)
+    return bool(done)
 
 
 # ---------------------------------------------------------------------------
@@ -269,7 +274,7 @@ def _warnable_flags(premises_id):
 def _issue(premises_id, action, as_of, actor):
     try:
         with transaction.atomic():
-            letter = WarningLetter.objects.create(
+            letter = WarningLetter(
                 premises_id=premises_id,
                 step=action.step,
                 status=action.status,
@@ -277,6 +282,9 @@ def _issue(premises_id, action, as_of, actor):
                 due_on=action.due_on,
                 issued_by=actor,
             )
+            letter._history_user = actor
+            letter._change_reason = "issued" if actor else "system: warning ladder"
+            letter.save()
             letter.flags.set(_warnable_flags(premises_id))
     except IntegrityError:  # another run issued it first: one current warning per premises
         return False
@@ -290,7 +298,9 @@ def _escalate(letter, action, as_of, actor):
         )
         if not claimed:
             return False
-        following = WarningLetter.objects.create(
+        reason = "escalated" if actor else "system: warning ladder"
+        record_history(WarningLetter, [letter.pk], reason=reason, user=actor)
+        following = WarningLetter(
             premises_id=letter.premises_id,
             step=action.step,
             status=action.status,
@@ -298,6 +308,9 @@ def _escalate(letter, action, as_of, actor):
             due_on=action.due_on,
             issued_by=actor,
         )
+        following._history_user = actor
+        following._change_reason = reason
+        following.save()
         following.flags.set(_warnable_flags(letter.premises_id))
     return True
 
@@ -305,11 +318,12 @@ def _escalate(letter, action, as_of, actor):
 def _close(letter, as_of):
     with translation.override(settings.LANGUAGE_CODE):
         reason = _("All flags that led to this warning were resolved on %(date)s.") % {"date": as_of.isoformat()}
-    return bool(
-        WarningLetter.objects.filter(CURRENT, pk=letter.pk).update(
-            status=WarningStatus.CLOSED, closed_on=as_of, closed_reason=reason
-        )
+    closed = WarningLetter.objects.filter(CURRENT, pk=letter.pk).update(
+        status=WarningStatus.CLOSED, closed_on=as_of, closed_reason=reason
     )
+    if closed:
+        record_history(WarningLetter, [letter.pk], reason="system: warning ladder")
+    return bool(closed)
 
 
 def approve_freeze(letter, *, supervisor, as_of=None):
@@ -325,5 +339,6 @@ def approve_freeze(letter, *, supervisor, as_of=None):
     )
     if not approved:
         raise ValidationError(_("This recommendation is no longer awaiting approval."))
+    record_history(WarningLetter, [letter.pk], reason="approved", user=supervisor)
     letter.refresh_from_db()
     return letter

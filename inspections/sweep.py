@@ -23,7 +23,16 @@ from registry import spec_check
 from registry.models import Camera, CameraStandard, Premises
 
 from . import rules
-from .models import UNRESOLVED, ComplianceFlag, FlagStatus, Inspection, SweepChunk, SweepRun, SweepStatus
+from .models import (
+    UNRESOLVED,
+    ComplianceFlag,
+    FlagStatus,
+    Inspection,
+    SweepChunk,
+    SweepRun,
+    SweepStatus,
+    record_history,
+)
 
 log = logging.getLogger(__name__)
 
@@ -211,6 +220,12 @@ def apply_plan(plan, standard, as_of, run=None):
             ],
             ignore_conflicts=True,  # another worker opened it first: the constraint keeps one
         )
+        reason = f"system: sweep run {run.pk}" if run else "system: sweep"
+        if plan.to_open:
+            opened = ComplianceFlag.objects.filter(
+                UNRESOLVED, opened_at=now, premises_id__in={premises_id for premises_id, _breach in plan.to_open}
+            ).values_list("pk", flat=True)
+            record_history(ComplianceFlag, opened, reason=reason, created=True)
         if plan.to_confirm:
             # Most nights this is every unresolved flag: one UPDATE for the chunk.
             ComplianceFlag.objects.filter(UNRESOLVED, pk__in=plan.to_confirm).update(last_confirmed_at=now)
@@ -222,13 +237,16 @@ def apply_plan(plan, standard, as_of, run=None):
         for flag_id, _premises_id, _kind, reason in plan.to_resolve:
             by_reason[reason].append(flag_id)
         resolved = 0
-        for reason, ids in by_reason.items():
+        for key, ids in by_reason.items():
             resolved += ComplianceFlag.objects.filter(UNRESOLVED, pk__in=ids).update(
                 status=FlagStatus.RESOLVED,
                 resolved_at=now,
                 resolved_by_run=run,
-                resolution_reason=_resolution_reason(reason, run, as_of, standard),
+                resolution_reason=_resolution_reason(key, run, as_of, standard),
             )
+        changed = [flag_id for flag_id, _breach in plan.to_update] + [r[0] for r in plan.to_resolve]
+        if changed:
+            record_history(ComplianceFlag, changed, reason=reason)
     return {
         "opened": len(plan.to_open),
         "confirmed": len(plan.to_confirm) + len(plan.to_update),

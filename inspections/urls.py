@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import dashboard, views
+from . import dashboard, exports, views
 
 app_name = "inspections"
 
@@ -29,3 +29,10 @@ dashboard_urls = [
     path("dashboard/sweep/<int:pk>.json", dashboard.sweep_progress, name="dashboard-sweep-progress"),
 ]
 urlpatterns += dashboard_urls
+
+urlpatterns += [
+    path("exports/", exports.index, name="exports"),
+    path("exports/columns/", exports.columns, name="export-columns"),
+    path("exports/all.zip", exports.download_zip, name="export-zip"),
+    path("exports/<slug:name>.csv", exports.download, name="export-file"),
+]

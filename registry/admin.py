@@ -10,6 +10,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from .models import (
     STANDARD_SETTING_FIELDS,
+    AccessLog,
     Camera,
     CameraStandard,
     Kecamatan,
@@ -17,6 +18,7 @@ from .models import (
     Premises,
     ProtocolRoad,
     ResponsiblePerson,
+    log_access,
 )
 
 SETTING_FIELDS = STANDARD_SETTING_FIELDS
@@ -52,6 +54,24 @@ class SensitiveFieldsMixin:
 
     def get_readonly_fields(self, request, obj=None):
         return [*super().get_readonly_fields(request, obj), *self._hidden(request).values()]
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        if request.method == "GET":
+            log_sensitive_views(request, self.sensitive_fields, f"{self.model._meta.model_name} {object_id}")
+        return super().change_view(request, object_id, form_url, extra_context)
+
+
+ACTIONS = {
+    "registry.view_personal_data": AccessLog.Action.VIEW_PERSONAL_DATA,
+    "registry.view_stream_address": AccessLog.Action.VIEW_STREAM_ADDRESS,
+}
+
+
+def log_sensitive_views(request, sensitive_fields, target):
+    """An officer allowed to see NIK or stream addresses saw them: record it (UU 27/2022)."""
+    for perm in {perm for perm, _display in sensitive_fields.values()}:
+        if request.user.has_perm(perm):
+            log_access(request, ACTIONS[perm], target)
 
 
 @admin.register(Kecamatan)
@@ -104,6 +124,13 @@ class PremisesAdmin(SimpleHistoryAdmin):
     autocomplete_fields = ["road"]
     date_hierarchy = "designated_on"
     inlines = [ResponsiblePersonInline, CameraInline]
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        if request.method == "GET":
+            sensitive = {**ResponsiblePersonInline.sensitive_fields, **CameraInline.sensitive_fields}
+            log_sensitive_views(request, sensitive, f"premises {object_id}")
+        return super().change_view(request, object_id, form_url, extra_context)
+
     fieldsets = [
         (None, {"fields": ["name", "category", "ownership", "nib"]}),
         (_("Location"), {"fields": ["road", "address", "kelurahan", "latitude", "longitude"]}),
@@ -231,3 +258,19 @@ class CameraStandardAdmin(SimpleHistoryAdmin):
         if not change:
             obj.created_by = request.user
         super().save_model(request, obj, form, change)
+
+
+@admin.register(AccessLog)
+class AccessLogAdmin(admin.ModelAdmin):
+    list_display = ["at", "user", "action", "target", "rows", "ip"]
+    list_filter = ["action"]
+    date_hierarchy = "at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -1,0 +1,668 @@
+"""Auditor exports: every table as CSV, streamed, and one zip with feed_info.csv.
+
+Layout in the spirit of the LIVES inspection-data convention (DOMAIN.md section 5): one header
+row, ISO 8601 dates with the time zone, stable ids that join across files, and every column
+documented on /exports/columns/. Cells that a spreadsheet would run as a formula are
+neutralised; files start with a UTF-8 BOM so that Excel shows Indonesian text correctly.
+"""
+
+import csv
+import datetime
+import io
+import json
+import queue
+import threading
+
+from django import forms
+from django.db import connection
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from registry.models import (
+    AccessLog,
+    Camera,
+    CameraStandard,
+    Kecamatan,
+    Premises,
+    ProtocolRoad,
+    ResponsiblePerson,
+)
+
+from .models import ComplianceFlag, Inspection, InspectionItem, SweepRun, WarningLetter
+
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def cell(value):
+    """One CSV cell: ISO dates with time zone, JSON for structures, formulas neutralised."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime.datetime):
+        return timezone.localtime(value).isoformat(timespec="microseconds")
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (dict, list)):
+        value = json.dumps(value, ensure_ascii=False, sort_keys=True)
+    text = str(value)
+    return "'" + text if text.startswith(FORMULA_START) else text
+
+
+class ExportFilterForm(forms.Form):
+    date_from = forms.DateField(
+        label=_("From"), required=False, widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
+    )
+    date_to = forms.DateField(
+        label=_("To"), required=False, widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
+    )
+    road = forms.ModelChoiceField(label=_("Protocol road"), queryset=ProtocolRoad.objects.all(), required=False)
+    kecamatan = forms.ModelChoiceField(
+        label=_("District (kecamatan)"), queryset=Kecamatan.objects.all(), required=False
+    )
+    category = forms.ChoiceField(label=_("Category"), choices=[("", "—"), *Premises.Category.choices], required=False)
+    status = forms.ChoiceField(
+        label=_("Verification"), choices=[("", "—"), *Premises.Verification.choices], required=False
+    )
+
+    def as_dict(self):
+        return {k: (v.pk if hasattr(v, "pk") else cell(v)) for k, v in self.cleaned_data.items() if v not in (None, "")}
+
+
+def _premises_q(prefix, f):
+    q = Q()
+    if f.get("road"):
+        q &= Q(**{f"{prefix}road": f["road"]})
+    if f.get("kecamatan"):
+        q &= Q(**{f"{prefix}kelurahan__kecamatan": f["kecamatan"]})
+    if f.get("category"):
+        q &= Q(**{f"{prefix}category": f["category"]})
+    if f.get("status"):
+        q &= Q(**{f"{prefix}verification_status": f["status"]})
+    return q
+
+
+def _dates_q(field, f, is_datetime):
+    q = Q()
+    if f.get("date_from"):
+        q &= Q(**{f"{field}__date__gte" if is_datetime else f"{field}__gte": f["date_from"]})
+    if f.get("date_to"):
+        q &= Q(**{f"{field}__date__lte" if is_datetime else f"{field}__lte": f["date_to"]})
+    return q
+
+
+class Export:
+    """One file: its columns (name, meaning, field path) and the rows after the filters."""
+
+    def __init__(self, name, model, columns, *, premises_prefix=None, date_field=None, is_datetime=True, order=("pk",)):
+        self.name, self.model, self.columns = name, model, columns
+        self.premises_prefix, self.date_field, self.is_datetime, self.order = (
+            premises_prefix,
+            date_field,
+            is_datetime,
+            order,
+        )
+
+    def header(self):
+        return [c[0] for c in self.columns]
+
+    def filter_q(self, filters):
+        q = Q()
+        if self.premises_prefix is not None:
+            q &= _premises_q(self.premises_prefix, filters)
+        if self.date_field:
+            q &= _dates_q(self.date_field, filters, self.is_datetime)
+        return q
+
+    def rows(self, filters, user):
+        paths = [c[2] for c in self.columns]
+        values = self.model.objects.filter(self.filter_q(filters)).order_by("pk").values_list(*paths)
+        see_nik = user.has_perm("registry.view_personal_data")
+        transforms = {
+            i: (_present if c[3] == "present" else (None if see_nik else _mask))
+            for i, c in enumerate(self.columns)
+            if len(c) > 3
+        }
+        transforms = {i: t for i, t in transforms.items() if t is not None}
+        for row in values.iterator(chunk_size=2000):
+            if transforms:
+                row = [transforms[i](v) if i in transforms else v for i, v in enumerate(row)]
+            yield [cell(v) for v in row]
+
+
+def _present(value):
+    return bool(value)
+
+
+def _mask(nik):
+    from registry.validators import mask_nik
+
+    return mask_nik(nik or "")
+
+
+PREMISES = Export(
+    "premises",
+    Premises,
+    [
+        ("premises_id", _("Stable id of the premises; joins every other file."), "pk"),
+        ("name", _("Name of the building."), "name"),
+        (
+            "category",
+            _(
+                "Category code (ruko, minimarket, office, plaza, bank, telecom, post_office, government_office, hotel, other)."
+            ),
+            "category",
+        ),
+        ("ownership", _("government or private."), "ownership"),
+        ("road", _("Protocol road."), "road__name"),
+        ("address", _("Street address."), "address"),
+        ("kelurahan", _("Sub-district."), "kelurahan__name"),
+        ("kecamatan", _("District."), "kelurahan__kecamatan__name"),
+        ("latitude", _("Latitude, WGS 84."), "latitude"),
+        ("longitude", _("Longitude, WGS 84."), "longitude"),
+        ("nib", _("Business registration number (13 digits), empty for government buildings."), "nib"),
+        ("designated_on", _("Date the building was designated as obligated."), "designated_on"),
+        ("source", _("How it entered the registry: officer, self_registration, import."), "source"),
+        ("verification_status", _("pending, verified or rejected."), "verification_status"),
+        ("rejection_reason", _("The officer's reason for a rejection."), "rejection_reason"),
+        ("next_inspection_due", _("Date the next inspection falls due."), "next_inspection_due"),
+        ("in_breach", _("true when the last sweep left an open breach the owner must put right."), "in_breach"),
+        ("created_at", _("When the record was created (ISO 8601, WITA)."), "created_at"),
+        ("updated_at", _("When it last changed."), "updated_at"),
+    ],
+    premises_prefix="",
+    date_field="created_at",
+)
+
+PERSONS = Export(
+    "responsible_persons",
+    ResponsiblePerson,
+    [
+        ("person_id", _("Stable id of the person."), "pk"),
+        ("premises_id", _("The premises (premises.csv)."), "premises_id"),
+        ("name", _("Name."), "name"),
+        ("role", _("Role, for example owner."), "role"),
+        ("phone", _("Phone, +62…"), "phone"),
+        ("email", _("E-mail."), "email"),
+        (
+            "nik",
+            _("Citizen ID number: masked (6474••••••••0001) unless the exporter may see personal data."),
+            "nik",
+            "nik",
+        ),
+        ("consent_at", _("When the person accepted the notice on personal data (online registrations)."), "consent_at"),
+    ],
+    premises_prefix="premises__",
+)
+
+CAMERAS = Export(
+    "cameras",
+    Camera,
+    [
+        ("camera_id", _("Stable id of the camera."), "pk"),
+        ("premises_id", _("The premises (premises.csv)."), "premises_id"),
+        ("premises_name", _("Name of the premises, for reading."), "premises__name"),
+        ("road", _("Protocol road of the premises."), "premises__road__name"),
+        ("label", _("Where the camera is."), "label"),
+        ("brand", _("Brand."), "brand"),
+        ("model", _("Model."), "model"),
+        ("camera_type", _("fixed, dome, ptz or fisheye."), "camera_type"),
+        ("pan_range_deg", _("Pan range in degrees."), "pan_range_deg"),
+        ("hfov_wide_deg", _("Horizontal field of view at the wide end, degrees."), "hfov_wide_deg"),
+        ("hfov_tele_deg", _("Horizontal field of view at the tele end, degrees."), "hfov_tele_deg"),
+        ("optical_zoom", _("Optical zoom factor."), "optical_zoom"),
+        ("resolution_h_px", _("Horizontal resolution, pixels."), "resolution_h_px"),
+        ("resolution_v_px", _("Vertical resolution, pixels."), "resolution_v_px"),
+        ("night_vision", _("Has infrared night vision."), "night_vision"),
+        ("retention_days", _("Recording retention in days."), "retention_days"),
+        ("onvif_profile_s", _("Supports ONVIF Profile S."), "onvif_profile_s"),
+        ("onvif_profile_t", _("Supports ONVIF Profile T."), "onvif_profile_t"),
+        ("has_rtsp", _("Has an RTSP stream address (the address itself is not exported)."), "rtsp_url", "present"),
+        ("faces_road", _("Faces the public road."), "faces_road"),
+        ("status", _("active, faulty or removed."), "status"),
+        ("declared_specs", _("Values the owner declared where an inspection found less (JSON)."), "declared_specs"),
+        ("created_at", _("When the record was created."), "created_at"),
+    ],
+    premises_prefix="premises__",
+    date_field="created_at",
+)
+
+INSPECTIONS = Export(
+    "inspections",
+    Inspection,
+    [
+        ("inspection_id", _("Stable id of the inspection."), "pk"),
+        ("premises_id", _("The premises (premises.csv)."), "premises_id"),
+        ("kind", _("routine, follow_up, verification or complaint."), "kind"),
+        ("planned_on", _("Planned date."), "planned_on"),
+        ("performed_on", _("Date performed."), "performed_on"),
+        ("result", _("pass, partial or fail, derived from the items."), "result"),
+        ("corrects_inspection_id", _("The inspection this record corrects, if any."), "corrects_id"),
+        ("recorded_by", _("User who recorded it."), "recorded_by__username"),
+        ("recorded_at", _("When it was recorded."), "recorded_at"),
+        ("summary", _("The officer's summary."), "summary"),
+    ],
+    premises_prefix="premises__",
+    date_field="performed_on",
+    is_datetime=False,
+)
+
+ITEMS = Export(
+    "inspection_items",
+    InspectionItem,
+    [
+        ("item_id", _("Stable id of the checklist line."), "pk"),
+        ("inspection_id", _("The inspection (inspections.csv)."), "inspection_id"),
+        ("camera_id", _("The camera (cameras.csv); empty for a premises-level check."), "camera_id"),
+        ("check", _("What was checked."), "item"),
+        ("outcome", _("pass, fail or not_checked."), "outcome"),
+        ("observed", _("Value seen: pan degrees or oldest recording date."), "observed"),
+        ("note", _("The officer's note."), "note"),
+    ],
+    premises_prefix="inspection__premises__",
+    date_field="inspection__performed_on",
+    is_datetime=False,
+)
+
+FLAGS = Export(
+    "flags",
+    ComplianceFlag,
+    [
+        ("flag_id", _("Stable id of the flag."), "pk"),
+        ("premises_id", _("The premises (premises.csv)."), "premises_id"),
+        ("kind", _("Rule broken."), "kind"),
+        ("severity", _("high, medium or low."), "severity"),
+        ("details", _("Which cameras, required and actual values (JSON)."), "details"),
+        ("standard_version", _("Version of the camera standard it was judged against."), "standard__version"),
+        ("status", _("open, acknowledged or resolved."), "status"),
+        ("opened_at", _("When the flag opened."), "opened_at"),
+        ("opened_by_sweep_run_id", _("The sweep run that opened it (sweep_runs.csv)."), "opened_by_run_id"),
+        ("last_confirmed_at", _("When a sweep last found it still true."), "last_confirmed_at"),
+        ("acknowledged_at", _("When an officer acknowledged it."), "acknowledged_at"),
+        ("resolved_at", _("When it was resolved."), "resolved_at"),
+        ("resolved_by_sweep_run_id", _("The sweep run that resolved it."), "resolved_by_run_id"),
+        ("resolution_reason", _("Why it was resolved."), "resolution_reason"),
+    ],
+    premises_prefix="premises__",
+    date_field="opened_at",
+)
+
+WARNINGS = Export(
+    "warnings",
+    WarningLetter,
+    [
+        ("warning_id", _("Stable id of the warning."), "pk"),
+        ("premises_id", _("The premises (premises.csv)."), "premises_id"),
+        ("step", _("sp1, sp2, sp3, freeze or revocation (Perwali 25/2019 Article 15)."), "step"),
+        ("status", _("awaiting_approval, active, escalated or closed."), "status"),
+        ("issued_on", _("Date issued."), "issued_on"),
+        ("due_on", _("Date it falls due."), "due_on"),
+        ("issued_by", _("User who issued it; empty when the daily ladder did."), "issued_by__username"),
+        ("approved_by", _("Supervisor who approved a freeze."), "approved_by__username"),
+        ("approved_at", _("When it was approved."), "approved_at"),
+        ("closed_on", _("Date the ladder stopped."), "closed_on"),
+        ("closed_reason", _("Why."), "closed_reason"),
+    ],
+    premises_prefix="premises__",
+    date_field="issued_on",
+    is_datetime=False,
+)
+
+SWEEP_RUNS = Export(
+    "sweep_runs",
+    SweepRun,
+    [
+        ("sweep_run_id", _("Stable id of the run."), "pk"),
+        ("as_of", _("Date judged."), "as_of"),
+        ("standard_version", _("Camera standard version applied."), "standard__version"),
+        ("status", _("running, succeeded or failed."), "status"),
+        ("trigger", _("Who or what started it."), "trigger"),
+        ("started_at", _("Start."), "started_at"),
+        ("finished_at", _("End."), "finished_at"),
+        ("premises_evaluated", _("Premises judged."), "premises_evaluated"),
+        ("premises_obligated", _("Of those, obligated."), "premises_obligated"),
+        ("premises_compliant", _("Of those, compliant."), "premises_compliant"),
+        ("flags_opened", _("Flags opened."), "flags_opened"),
+        ("flags_confirmed", _("Flags confirmed."), "flags_confirmed"),
+        ("flags_resolved", _("Flags resolved."), "flags_resolved"),
+        ("errors", _("Errors (JSON)."), "errors"),
+    ],
+    date_field="started_at",
+)
+
+ACCESS_LOG = Export(
+    "access_log",
+    AccessLog,
+    [
+        ("access_id", _("Stable id of the entry."), "pk"),
+        ("at", _("When."), "at"),
+        ("user", _("Who."), "user__username"),
+        ("action", _("view_personal_data, view_stream_address or export."), "action"),
+        ("what", _("What was viewed or exported."), "target"),
+        ("filter", _("The filter used (JSON)."), "filters"),
+        ("rows", _("Rows exported."), "rows"),
+        ("ip", _("IP address."), "ip"),
+    ],
+    date_field="at",
+)
+
+
+class ChangesExport:
+    """The audit trail: every recorded create, change and delete, with old and new values."""
+
+    name = "changes"
+    TRACKED = [Premises, ResponsiblePerson, Camera, CameraStandard, Inspection, ComplianceFlag, WarningLetter]
+    columns = [
+        ("change_id", _("Id of the history record (unique per table)."), None),
+        (
+            "table",
+            _(
+                "What changed: premises, responsibleperson, camera, camerastandard, inspection, complianceflag, warningletter."
+            ),
+            None,
+        ),
+        ("object_id", _("Id of the changed record in its own file."), None),
+        ("action", _("created, changed or deleted."), None),
+        ("at", _("When (ISO 8601, WITA)."), None),
+        ("by", _("The user, or who acted: 'owner via status link', 'system: sweep run N'."), None),
+        ("changes", _("For a change: {field: [old, new]} (JSON); NIK masked unless permitted."), None),
+    ]
+
+    def header(self):
+        return [c[0] for c in self.columns]
+
+    def rows(self, filters, user):
+        see_nik = user.has_perm("registry.view_personal_data")
+        kinds = {"+": "created", "~": "changed", "-": "deleted"}
+        for model in self.TRACKED:
+            history = model.history.model
+            fields = [f.attname for f in history._meta.concrete_fields if not f.name.startswith("history_")]
+            q = _dates_q("history_date", filters, True)
+            records = (
+                history.objects.filter(q)
+                .order_by("id", "history_date", "history_id")
+                .values_list(
+                    "history_id",
+                    "history_type",
+                    "history_date",
+                    "history_user__username",
+                    "history_change_reason",
+                    *fields,
+                )
+            )
+            previous_id, previous = None, None
+            for row in records.iterator(chunk_size=2000):
+                values = dict(zip(fields, row[5:], strict=True))
+                changes = {}
+                if row[1] == "~" and previous_id == values["id"] and previous is not None:
+                    changes = {k: [previous[k], v] for k, v in values.items() if previous.get(k) != v}
+                    if "nik" in changes and not see_nik:
+                        changes["nik"] = [_mask(n) for n in changes["nik"]]
+                previous_id, previous = values["id"], values
+                who = row[3] or row[4] or "system"
+                diff = {k: [cell(a), cell(b)] for k, (a, b) in changes.items()}
+                yield [
+                    cell(v)
+                    for v in (row[0], model._meta.model_name, values["id"], kinds[row[1]], row[2], who, diff or "")
+                ]
+
+
+CHANGES = ChangesExport()
+FILES = {
+    e.name: e
+    for e in (PREMISES, PERSONS, CAMERAS, INSPECTIONS, ITEMS, FLAGS, WARNINGS, SWEEP_RUNS, CHANGES, ACCESS_LOG)
+}
+
+
+class _Echo:
+    def write(self, value):
+        return value
+
+
+def csv_chunks(export, filters, user):
+    """The file as (UTF-8 bytes, rows in them): PostgreSQL's COPY does the work where it can, Python elsewhere."""
+    writer = csv.writer(_Echo())
+    yield ("\ufeff" + writer.writerow(export.header())).encode(), 0
+    if connection.vendor == "postgresql" and isinstance(export, Export):
+        yield from copy_chunks(export, filters, user)
+        return
+    for row in export.rows(filters, user):
+        yield writer.writerow(row).encode(), 1
+
+
+# ---------------------------------------------------------------------------
+# PostgreSQL: the same columns formatted by SQL and streamed with COPY, in key ranges
+
+COPY_CHUNK = 50_000
+ZONE = "Asia/Makassar"
+# A text cell starting with one of these is prefixed with ' (formula injection), as in `cell()`.
+SQL_FORMULA_START = "('=', '+', '-', '@', chr(9), chr(13))"
+
+
+def _final_field(model, path):
+    if path == "pk":
+        return model._meta.pk
+    parts = path.split("__")
+    for part in parts[:-1]:
+        model = model._meta.get_field(part).related_model
+    return model._meta.get_field(parts[-1])
+
+
+def _sql_format(column, field, transform, see_nik):
+    """One column as text, formatted exactly like `cell()` (formulas neutralised, ISO dates in WITA)."""
+    kind = field.get_internal_type()
+    if transform == "present":
+        return f"CASE WHEN COALESCE({column}, '') <> '' THEN 'true' ELSE 'false' END"
+    if kind == "DateTimeField":
+        return (
+            f"to_char({column} AT TIME ZONE '{ZONE}', 'YYYY-MM-DD\"T\"HH24:MI:SS.US') || "
+            f"CASE WHEN {column} IS NULL THEN NULL ELSE '+08:00' END"
+        )
+    if kind == "BooleanField":
+        return f"CASE WHEN {column} THEN 'true' WHEN NOT {column} THEN 'false' END"
+    if kind in ("CharField", "TextField", "EmailField", "SlugField", "GenericIPAddressField"):
+        text = f"{column}::text"
+        if transform == "nik" and not see_nik:
+            text = f"CASE WHEN {text} = '' THEN '' ELSE left({text}, 4) || repeat('•', length({text}) - 8) || right({text}, 4) END"
+        return f"CASE WHEN left({text}, 1) IN {SQL_FORMULA_START} THEN '''' || {text} ELSE {text} END"
+    return f"{column}::text"
+
+
+def copy_chunks(export, filters, user):
+    """The rows of `export` as CSV made by one COPY, streamed through a bounded queue from a
+    second connection, so that memory stays flat and COPY runs while the response is sent.
+    Inside a transaction (tests, management commands) a second connection would not see its
+    rows: then the same connection copies key ranges of COPY_CHUNK ids instead."""
+    see_nik = user.has_perm("registry.view_personal_data")
+    base = export.model.objects.filter(export.filter_q(filters)).order_by("pk")
+    paths = [c[2] for c in export.columns]
+    aliases = [f"c{i}" for i in range(len(paths))]
+    formatted = ", ".join(
+        _sql_format(alias, _final_field(export.model, c[2]), c[3] if len(c) > 3 else None, see_nik)
+        for alias, c in zip(aliases, export.columns, strict=True)
+    )
+
+    def copy_sql(queryset, cursor):
+        sql, params = queryset.values_list(*paths).query.sql_with_params()
+        inner = cursor.mogrify(sql, params).decode()
+        return f"COPY (SELECT {formatted} FROM ({inner}) AS t({', '.join(aliases)})) TO STDOUT WITH CSV"
+
+    if not connection.in_atomic_block:
+        with connection.cursor() as cursor:
+            sql = copy_sql(base, cursor)
+        yield from _copy_in_thread(sql)
+        return
+    last = None
+    while True:
+        chunk = base if last is None else base.filter(pk__gt=last)
+        end = chunk.values_list("pk", flat=True)[COPY_CHUNK - 1 : COPY_CHUNK].first()
+        rows = chunk if end is None else chunk.filter(pk__lte=end)
+        with connection.cursor() as cursor:
+            out = io.BytesIO()
+            cursor.cursor.copy_expert(copy_sql(rows, cursor), out)
+            copied = cursor.cursor.rowcount
+        yield out.getvalue(), copied
+        if end is None:
+            return
+        last = end
+
+
+STREAM_BLOCK = 256 * 1024
+
+
+def _copy_in_thread(sql):
+    """Run COPY on another connection; hand its output over in 256 KB blocks, at most 16 waiting."""
+    blocks = queue.Queue(maxsize=16)
+    done = object()
+    stop = threading.Event()  # the reader went away (client disconnected): abort COPY
+
+    class Writer:
+        def __init__(self):
+            self.buffer = bytearray()
+            self.rows = 0
+
+        def write(self, data):
+            if stop.is_set():
+                raise ExportCancelled
+            self.buffer += data
+            self.rows += 1  # psycopg2 hands COPY TO over one row at a time
+            if len(self.buffer) >= STREAM_BLOCK:
+                blocks.put((bytes(self.buffer), self.rows))
+                self.buffer.clear()
+                self.rows = 0
+
+    def run():
+        writer = Writer()
+        try:
+            with connection.cursor() as cursor:
+                cursor.cursor.copy_expert(sql, writer)
+            blocks.put((bytes(writer.buffer), writer.rows))
+        except ExportCancelled:
+            pass
+        except Exception as error:  # handed to the reader, which raises it
+            blocks.put(error)
+        finally:
+            connection.close()
+            blocks.put(done)
+
+    thread = threading.Thread(target=run, name="export-copy", daemon=True)
+    thread.start()
+    try:
+        while (item := blocks.get()) is not done:
+            if isinstance(item, Exception):
+                raise item
+            yield item
+    finally:
+        stop.set()
+        while thread.is_alive() or not blocks.empty():  # unblock the writer so it can see `stop`
+            try:
+                blocks.get(timeout=0.1)
+            except queue.Empty:
+                pass
+        thread.join()
+
+
+class ExportCancelled(Exception):
+    pass
+
+
+# ---------------------------------------------------------------------------
+# Views
+
+export_permission = [login_required, permission_required("registry.export_data", raise_exception=True)]
+
+
+def _guard(view):
+    for decorator in reversed(export_permission):
+        view = decorator(view)
+    return view
+
+
+@_guard
+def index(request):
+    return render(
+        request,
+        "inspections/exports.html",
+        {"form": ExportFilterForm(request.GET or None), "files": FILES, "query": request.GET.urlencode()},
+    )
+
+
+@login_required
+def columns(request):
+    return render(request, "inspections/export_columns.html", {"files": FILES})
+
+
+def _filters(request):
+    form = ExportFilterForm(request.GET)
+    if not form.is_valid():
+        return None, form
+    return form.cleaned_data, form
+
+
+@_guard
+def download(request, name):
+    export = FILES.get(name)
+    if export is None:
+        raise Http404
+    filters, form = _filters(request)
+    if filters is None:
+        return render(request, "inspections/exports.html", {"form": form, "files": FILES}, status=400)
+    log = log_access(request, AccessLog.Action.EXPORT, f"{name}.csv", filters=form.as_dict())
+
+    def counted():
+        rows = 0
+        for data, n in csv_chunks(export, filters, request.user):
+            rows += n
+            yield data
+        AccessLog.objects.filter(pk=log.pk).update(rows=rows)  # known once the stream has ended
+
+    response = StreamingHttpResponse(counted(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
+    return response
+
+
+@_guard
+def download_zip(request):
+    filters, form = _filters(request)
+    if filters is None:
+        return render(request, "inspections/exports.html", {"form": form, "files": FILES}, status=400)
+    exported_at = timezone.now()
+    spool = tempfile.TemporaryFile()  # on disk: memory stays flat whatever the size
+    summary = []
+    with zipfile.ZipFile(spool, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for name, export in FILES.items():
+            digest, rows = hashlib.sha256(), 0
+            with archive.open(f"{name}.csv", "w") as member:
+                for data, n in csv_chunks(export, filters, request.user):
+                    digest.update(data)
+                    member.write(data)
+                    rows += n
+            summary.append((f"{name}.csv", rows, digest.hexdigest()))
+        standard = CameraStandard.objects.in_force(timezone.localdate())
+        info = io.StringIO()
+        writer = csv.writer(info)
+        writer.writerow(["file", "rows", "sha256", "exported_at", "exported_by", "standard_version", "filter"])
+        for file_name, rows, sha in summary:
+            writer.writerow(
+                [
+                    file_name,
+                    rows,
+                    sha,
+                    cell(exported_at),
+                    request.user.get_username(),
+                    standard.version if standard else "",
+                    cell(form.as_dict()),
+                ]
+            )
+        archive.writestr("feed_info.csv", "\ufeff" + info.getvalue())
+    log_access(
+        request, AccessLog.Action.EXPORT, "all.zip", filters=form.as_dict(), rows=sum(r for _f, r, _s in summary)
+    )
+    spool.seek(0)
+    return FileResponse(
+        spool,
+        as_attachment=True,
+        filename=f"cctv-registry-{exported_at:%Y%m%d-%H%M}.zip",
+        content_type="application/zip",
+    )
