@@ -8,14 +8,20 @@ neutralised; files start with a UTF-8 BOM so that Excel shows Indonesian text co
 
 import csv
 import datetime
+import hashlib
 import io
 import json
 import queue
+import tempfile
 import threading
+import zipfile
 
 from django import forms
+from django.contrib.auth.decorators import login_required, permission_required
 from django.db import connection
 from django.db.models import Q
+from django.http import FileResponse, Http404, StreamingHttpResponse
+from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -27,6 +33,7 @@ from registry.models import (
     Premises,
     ProtocolRoad,
     ResponsiblePerson,
+    log_access,
 )
 
 from .models import ComplianceFlag, Inspection, InspectionItem, SweepRun, WarningLetter
