@@ -62,7 +62,7 @@ class ExportFilterForm(forms.Form):
         label=_("From"), required=False, widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
     )
     date_to = forms.DateField(
-        label=_("To"), required=False, widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
+        label=_("Until"), required=False, widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
     )
     road = forms.ModelChoiceField(label=_("Protocol road"), queryset=ProtocolRoad.objects.all(), required=False)
     kecamatan = forms.ModelChoiceField(

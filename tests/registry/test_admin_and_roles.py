@@ -19,8 +19,10 @@ def test_the_three_roles_exist_with_explicit_permissions():
     assert "change_camerastandard" not in perms["officer"]
     assert "view_personal_data" not in perms["officer"]
     assert {"add_camerastandard", "view_personal_data"} <= perms["supervisor"]
-    assert all(p.startswith("view_") for p in perms["auditor"])
+    assert all(p.startswith("view_") or p == "export_data" for p in perms["auditor"])
     assert "view_personal_data" not in perms["auditor"]
+    assert "export_data" in perms["auditor"] and "export_data" in perms["supervisor"]
+    assert "export_data" not in perms["officer"]
 
 
 @pytest.mark.parametrize(
