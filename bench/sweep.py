@@ -52,8 +52,15 @@ def timed(label, fn):
 
 def clear_flags():
     with transaction.atomic():
-        for model in (WarningLetter.flags.through, WarningLetter, ComplianceFlag, SweepChunk, SweepRun,
-                      ComplianceFlag.history.model, WarningLetter.history.model):
+        for model in (
+            WarningLetter.flags.through,
+            WarningLetter,
+            ComplianceFlag,
+            SweepChunk,
+            SweepRun,
+            ComplianceFlag.history.model,
+            WarningLetter.history.model,
+        ):
             model.objects.all()._raw_delete(model.objects.db)
     with connection.cursor() as cursor:
         cursor.execute("VACUUM ANALYZE inspections_complianceflag")

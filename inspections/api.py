@@ -1,0 +1,380 @@
+"""The registry's REST API (`/api/v1/`) for the city command centre and other systems.
+
+Reads for officers, auditors and API tokens, with the same FilterSet as the dashboard; the only
+write is acknowledging a flag, through the same service as the pages. Personal data (NIK) and
+stream addresses leave only to a client whose user holds the permission to see them.
+"""
+
+import datetime
+
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext_lazy as _
+from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import decorators, permissions, response, serializers, viewsets
+from rest_framework.exceptions import ValidationError
+from rest_framework.filters import OrderingFilter
+
+from registry.api_auth import ModelPermissions
+from registry.models import ApiToken, Camera, CameraStandard, Premises, ProtocolRoad, ResponsiblePerson
+from registry.validators import mask_nik
+
+from . import services
+from .filters import PremisesFilter
+from .models import ComplianceFlag, Inspection, SweepRun, WarningLetter
+
+UPDATED_SINCE = OpenApiParameter(
+    "updated_since", OpenApiTypes.DATETIME, description=_("Only records changed at or after this time (ISO 8601).")
+)
+
+
+class UpdatedSinceMixin:
+    updated_field = None
+
+    def filter_queryset(self, queryset):
+        queryset = super().filter_queryset(queryset)
+        raw = self.request.query_params.get("updated_since")
+        if raw and self.updated_field:
+            moment = parse_datetime(raw) if "T" in raw or " " in raw else None
+            if moment is None:
+                try:
+                    moment = datetime.datetime.combine(datetime.date.fromisoformat(raw), datetime.time.min)
+                except ValueError:
+                    raise ValidationError({"updated_since": [_("Enter a date or time in ISO 8601.")]}) from None
+            if timezone.is_naive(moment):
+                moment = timezone.make_aware(moment)
+            # Any offset Python accepts (up to ±24 h) goes to the database as UTC: PostgreSQL
+            # refuses offsets past ±15:59 (found by the schemathesis test).
+            try:
+                moment = moment.astimezone(datetime.UTC)
+            except (OverflowError, ValueError):
+                raise ValidationError({"updated_since": [_("Enter a date or time in ISO 8601.")]}) from None
+            queryset = queryset.filter(**{f"{self.updated_field}__gte": moment})
+        return queryset
+
+
+class ReadOnly(UpdatedSinceMixin, viewsets.ReadOnlyModelViewSet):
+    permission_classes = [ModelPermissions]
+    filter_backends = [OrderingFilter]
+    ordering = ["pk"]
+
+
+# --- serializers ------------------------------------------------------------------------------
+
+
+class ProtocolRoadSerializer(serializers.ModelSerializer):
+    kecamatan = serializers.StringRelatedField()
+
+    class Meta:
+        model = ProtocolRoad
+        fields = ["id", "name", "kecamatan", "geometry", "active"]
+
+
+class PersonSerializer(serializers.ModelSerializer):
+    nik = serializers.SerializerMethodField(help_text=_("Masked unless the client may see personal data."))
+
+    class Meta:
+        model = ResponsiblePerson
+        fields = ["id", "name", "role", "phone", "email", "nik"]
+
+    def get_nik(self, person) -> str:
+        user = self.context["request"].user
+        return person.nik if user.has_perm("registry.view_personal_data") else mask_nik(person.nik)
+
+
+class PremisesSerializer(serializers.ModelSerializer):
+    road = serializers.StringRelatedField()
+    kelurahan = serializers.CharField(source="kelurahan.name")
+    kecamatan = serializers.CharField(source="kelurahan.kecamatan.name")
+    responsible_persons = PersonSerializer(many=True)
+
+    class Meta:
+        model = Premises
+        fields = [
+            "id",
+            "name",
+            "category",
+            "ownership",
+            "road",
+            "address",
+            "kelurahan",
+            "kecamatan",
+            "latitude",
+            "longitude",
+            "nib",
+            "designated_on",
+            "source",
+            "verification_status",
+            "rejection_reason",
+            "next_inspection_due",
+            "in_breach",
+            "responsible_persons",
+            "created_at",
+            "updated_at",
+        ]
+
+
+class CameraSerializer(serializers.ModelSerializer):
+    onvif_profiles = serializers.SerializerMethodField()
+    rtsp_url = serializers.SerializerMethodField(help_text=_("Only for clients that may see stream addresses."))
+    meets_standard = serializers.SerializerMethodField()
+    identification_distance_m = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Camera
+        fields = [
+            "id",
+            "premises",
+            "label",
+            "brand",
+            "model",
+            "camera_type",
+            "pan_range_deg",
+            "hfov_wide_deg",
+            "hfov_tele_deg",
+            "optical_zoom",
+            "resolution_h_px",
+            "resolution_v_px",
+            "night_vision",
+            "night_vision_range_m",
+            "retention_days",
+            "onvif_profiles",
+            "rtsp_url",
+            "faces_road",
+            "installed_on",
+            "status",
+            "declared_specs",
+            "meets_standard",
+            "identification_distance_m",
+            "updated_at",
+        ]
+
+    def _result(self, camera):
+        standard = self.context.get("standard")
+        return camera.check_against(standard) if standard else None
+
+    def get_onvif_profiles(self, camera) -> list[str]:
+        return sorted(camera.onvif_profiles)
+
+    def get_rtsp_url(self, camera) -> str | None:
+        return camera.rtsp_url if self.context["request"].user.has_perm("registry.view_stream_address") else None
+
+    def get_meets_standard(self, camera) -> bool | None:
+        result = self._result(camera)
+        return None if result is None else result.meets_standard
+
+    def get_identification_distance_m(self, camera) -> float | None:
+        result = self._result(camera)
+        return None if result is None else result.identification_distance_m
+
+
+class InspectionSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Inspection
+        fields = [
+            "id",
+            "premises",
+            "kind",
+            "planned_on",
+            "performed_on",
+            "result",
+            "corrects",
+            "summary",
+            "recorded_at",
+        ]
+
+
+class FlagSerializer(serializers.ModelSerializer):
+    standard_version = serializers.IntegerField(source="standard.version")
+
+    class Meta:
+        model = ComplianceFlag
+        fields = [
+            "id",
+            "premises",
+            "kind",
+            "severity",
+            "details",
+            "standard_version",
+            "status",
+            "opened_at",
+            "last_confirmed_at",
+            "acknowledged_at",
+            "resolved_at",
+            "resolution_reason",
+        ]
+
+
+class WarningSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = WarningLetter
+        fields = [
+            "id",
+            "premises",
+            "step",
+            "status",
+            "issued_on",
+            "due_on",
+            "approved_at",
+            "closed_on",
+            "closed_reason",
+        ]
+
+
+class StandardSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = CameraStandard
+        exclude = ["created_by"]
+
+
+class SweepRunSerializer(serializers.ModelSerializer):
+    standard_version = serializers.IntegerField(source="standard.version")
+
+    class Meta:
+        model = SweepRun
+        fields = [
+            "id",
+            "as_of",
+            "standard_version",
+            "status",
+            "trigger",
+            "started_at",
+            "finished_at",
+            "premises_evaluated",
+            "premises_obligated",
+            "premises_compliant",
+            "flags_opened",
+            "flags_confirmed",
+            "flags_resolved",
+            "errors",
+        ]
+
+
+# --- viewsets -------------------------------------------------------------------------------
+
+
+@extend_schema_view(list=extend_schema(parameters=[UPDATED_SINCE]))
+class ProtocolRoadViewSet(ReadOnly):
+    """Bontang's protocol roads, with their line geometry."""
+
+    queryset = ProtocolRoad.objects.select_related("kecamatan")
+    serializer_class = ProtocolRoadSerializer
+    ordering_fields = ["id", "name"]
+
+
+@extend_schema_view(list=extend_schema(parameters=[UPDATED_SINCE]))
+class PremisesViewSet(ReadOnly):
+    """Premises on the protocol roads; filters as on the officers' dashboard."""
+
+    queryset = Premises.objects.select_related("road", "kelurahan__kecamatan").prefetch_related("responsible_persons")
+    serializer_class = PremisesSerializer
+    updated_field = "updated_at"
+    filterset_class = PremisesFilter
+    filter_backends = [DjangoFilterBackend]  # ordering through the FilterSet, as on the dashboard
+
+    @extend_schema(
+        summary="Premises as GeoJSON",
+        description="A FeatureCollection of points (longitude, latitude) for maps; the same filters.",
+        responses={200: OpenApiTypes.OBJECT},
+        parameters=[UPDATED_SINCE],
+    )
+    @decorators.action(detail=False, url_path="geojson", pagination_class=None)
+    def geojson(self, request):
+        features = [
+            {
+                "type": "Feature",
+                "id": p.pk,
+                "geometry": {"type": "Point", "coordinates": [float(p.longitude), float(p.latitude)]},
+                "properties": {
+                    "name": p.name,
+                    "category": p.category,
+                    "in_breach": p.in_breach,
+                    "verification_status": p.verification_status,
+                },
+            }
+            for p in self.filter_queryset(self.get_queryset())
+            .select_related(None)
+            .prefetch_related(None)
+            .only("pk", "name", "latitude", "longitude", "category", "in_breach", "verification_status")
+            .iterator(chunk_size=5000)
+        ]
+        return response.Response({"type": "FeatureCollection", "features": features})
+
+
+@extend_schema_view(list=extend_schema(parameters=[UPDATED_SINCE]))
+class CameraViewSet(ReadOnly):
+    """Registered cameras with their verdict against the standard in force."""
+
+    queryset = Camera.objects.all()
+    serializer_class = CameraSerializer
+    updated_field = "updated_at"
+    ordering_fields = ["id", "premises", "updated_at"]
+
+    def get_serializer_context(self):
+        return {**super().get_serializer_context(), "standard": CameraStandard.objects.in_force(timezone.localdate())}
+
+
+@extend_schema_view(list=extend_schema(parameters=[UPDATED_SINCE]))
+class InspectionViewSet(ReadOnly):
+    queryset = Inspection.objects.all()
+    serializer_class = InspectionSerializer
+    updated_field = "recorded_at"
+    ordering_fields = ["id", "performed_on"]
+
+
+@extend_schema_view(list=extend_schema(parameters=[UPDATED_SINCE]))
+class FlagViewSet(ReadOnly):
+    """Compliance flags; officers acknowledge one with POST …/acknowledge/."""
+
+    queryset = ComplianceFlag.objects.select_related("standard")
+    serializer_class = FlagSerializer
+    updated_field = "opened_at"
+    ordering_fields = ["id", "opened_at"]
+
+    @extend_schema(request=None, responses={200: FlagSerializer})
+    @decorators.action(detail=True, methods=["post"])
+    def acknowledge(self, request, pk=None):
+        flag = self.get_object()
+        services.acknowledge_flag(flag, actor=request.user)
+        flag.refresh_from_db()
+        return response.Response(FlagSerializer(flag, context=self.get_serializer_context()).data)
+
+    def get_permissions(self):
+        if self.action == "acknowledge":
+            return [_CanChangeFlags()]
+        return super().get_permissions()
+
+
+class _CanChangeFlags(permissions.BasePermission):
+    """Acknowledging changes a flag: officers, never a read-only token."""
+
+    def has_permission(self, request, view):
+        if isinstance(request.auth, ApiToken) and request.auth.read_only:
+            return False
+        return request.user.is_authenticated and request.user.has_perm("inspections.change_complianceflag")
+
+
+@extend_schema_view(list=extend_schema(parameters=[UPDATED_SINCE]))
+class WarningViewSet(ReadOnly):
+    queryset = WarningLetter.objects.all()
+    serializer_class = WarningSerializer
+    updated_field = "created_at"
+    ordering_fields = ["id", "issued_on"]
+
+
+class StandardViewSet(ReadOnly):
+    """Versions of the camera standard, each with its effective date."""
+
+    queryset = CameraStandard.objects.all()
+    serializer_class = StandardSerializer
+    ordering_fields = ["id", "effective_from"]
+
+
+@extend_schema_view(list=extend_schema(parameters=[UPDATED_SINCE]))
+class SweepRunViewSet(ReadOnly):
+    queryset = SweepRun.objects.select_related("standard")
+    serializer_class = SweepRunSerializer
+    updated_field = "started_at"
+    ordering_fields = ["id", "started_at"]
