@@ -31,6 +31,7 @@ from registry.models import (
 )
 
 from . import services, tasks
+from .access import signed_in_with
 from .filters import COMPLIANCE_CHOICES, PremisesFilter, obligated_q, premises_with_status
 from .models import (
     CURRENT,
@@ -43,13 +44,7 @@ from .models import (
 )
 
 PAGE_SIZE = 50
-dashboard_view = [login_required, permission_required("registry.view_premises", raise_exception=True)]
-
-
-def _guard(view):
-    for decorator in reversed(dashboard_view):
-        view = decorator(view)
-    return view
+_guard = signed_in_with("registry.view_premises")
 
 
 def _percent(part, whole):

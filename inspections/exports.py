@@ -17,7 +17,7 @@ import threading
 import zipfile
 
 from django import forms
-from django.contrib.auth.decorators import login_required, permission_required
+from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.db.models import Q
 from django.http import FileResponse, Http404, StreamingHttpResponse
@@ -36,6 +36,7 @@ from registry.models import (
     log_access,
 )
 
+from .access import signed_in_with
 from .models import ComplianceFlag, Inspection, InspectionItem, SweepRun, WarningLetter
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -577,13 +578,7 @@ class ExportCancelled(Exception):
 # ---------------------------------------------------------------------------
 # Views
 
-export_permission = [login_required, permission_required("registry.export_data", raise_exception=True)]
-
-
-def _guard(view):
-    for decorator in reversed(export_permission):
-        view = decorator(view)
-    return view
+_guard = signed_in_with("registry.export_data")
 
 
 @_guard
