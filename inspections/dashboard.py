@@ -32,6 +32,7 @@ from registry.models import (
 
 from . import services, tasks
 from .access import signed_in_with
+from .exports import EchoWriter, cell
 from .filters import COMPLIANCE_CHOICES, PremisesFilter, obligated_q, premises_with_status
 from .models import (
     CURRENT,
@@ -170,19 +171,9 @@ def premises_list(request):
     )
 
 
-class _Echo:
-    def write(self, value):
-        return value
-
-
-def _safe(value):
-    """Spreadsheets run a cell that starts with = + - @ or a tab: neutralise it."""
-    text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
 def _csv(rows, today):
-    writer = csv.writer(_Echo())
+    """The filtered list as CSV, formatted by the exports' own cell rule (formulas neutralised)."""
+    writer = csv.writer(EchoWriter())
     header = [
         "id",
         "name",
@@ -209,7 +200,7 @@ def _csv(rows, today):
         for p in annotated.iterator(chunk_size=2000):
             yield writer.writerow(
                 [
-                    _safe(v)
+                    cell(v)
                     for v in (
                         p.pk,
                         p.name,

@@ -423,14 +423,16 @@ FILES = {
 }
 
 
-class _Echo:
+class EchoWriter:
+    """A file for csv.writer that hands each formatted line back, for streaming."""
+
     def write(self, value):
         return value
 
 
 def csv_chunks(export, filters, user):
     """The file as (UTF-8 bytes, rows in them): PostgreSQL's COPY does the work where it can, Python elsewhere."""
-    writer = csv.writer(_Echo())
+    writer = csv.writer(EchoWriter())
     yield ("\ufeff" + writer.writerow(export.header())).encode(), 0
     if connection.vendor == "postgresql" and isinstance(export, Export):
         yield from copy_chunks(export, filters, user)

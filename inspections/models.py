@@ -9,13 +9,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from registry.models import CameraStandard, Premises
+from registry.models import CameraStandard, Premises, in_choices
 from registry.spec_check import message_for
-
-
-def _in_choices(field, choices):
-    return Q(**{f"{field}__in": choices.values})
-
 
 # ---------------------------------------------------------------------------
 # Inspections (Perwali: monitoring and evaluation every 6 months), their checklist and evidence
@@ -81,8 +76,8 @@ class Inspection(models.Model):
             models.Index(fields=["premises", "-performed_on", "-id"], name="inspection_latest_idx"),
         ]
         constraints = [
-            models.CheckConstraint(condition=_in_choices("kind", InspectionKind), name="inspection_kind_valid"),
-            models.CheckConstraint(condition=_in_choices("result", InspectionResult), name="inspection_result_valid"),
+            models.CheckConstraint(condition=in_choices("kind", InspectionKind), name="inspection_kind_valid"),
+            models.CheckConstraint(condition=in_choices("result", InspectionResult), name="inspection_result_valid"),
         ]
 
     def __str__(self):
@@ -140,8 +135,8 @@ class InspectionItem(models.Model):
         verbose_name_plural = _("checklist items")
         constraints = [
             models.UniqueConstraint(fields=["inspection", "camera", "item"], name="inspection_item_once"),
-            models.CheckConstraint(condition=_in_choices("item", InspectionCheck), name="inspection_item_check_valid"),
-            models.CheckConstraint(condition=_in_choices("outcome", Outcome), name="inspection_item_outcome_valid"),
+            models.CheckConstraint(condition=in_choices("item", InspectionCheck), name="inspection_item_check_valid"),
+            models.CheckConstraint(condition=in_choices("outcome", Outcome), name="inspection_item_outcome_valid"),
         ]
 
     def __str__(self):
@@ -308,9 +303,9 @@ class ComplianceFlag(models.Model):
             models.UniqueConstraint(
                 fields=["premises", "kind"], condition=UNRESOLVED, name="one_unresolved_flag_per_kind"
             ),
-            models.CheckConstraint(condition=_in_choices("kind", FlagKind), name="flag_kind_valid"),
-            models.CheckConstraint(condition=_in_choices("severity", Severity), name="flag_severity_valid"),
-            models.CheckConstraint(condition=_in_choices("status", FlagStatus), name="flag_status_valid"),
+            models.CheckConstraint(condition=in_choices("kind", FlagKind), name="flag_kind_valid"),
+            models.CheckConstraint(condition=in_choices("severity", Severity), name="flag_severity_valid"),
+            models.CheckConstraint(condition=in_choices("status", FlagStatus), name="flag_status_valid"),
             models.CheckConstraint(
                 condition=Q(status="resolved", resolved_at__isnull=False)
                 | (~Q(status="resolved") & Q(resolved_at=None)),
@@ -394,7 +389,7 @@ class SweepRun(models.Model):
         verbose_name = _("sweep run")
         verbose_name_plural = _("sweep runs")
         permissions = [("start_sweep", _("Can start a compliance sweep"))]
-        constraints = [models.CheckConstraint(condition=_in_choices("status", SweepStatus), name="sweep_status_valid")]
+        constraints = [models.CheckConstraint(condition=in_choices("status", SweepStatus), name="sweep_status_valid")]
 
     def __str__(self):
         return _("Sweep %(pk)s as of %(date)s") % {"pk": self.pk, "date": self.as_of}
@@ -492,8 +487,8 @@ class WarningLetter(models.Model):
         constraints = [
             # One current step per premises: the ladder cannot fork, whatever runs twice.
             models.UniqueConstraint(fields=["premises"], condition=CURRENT, name="one_current_warning_per_premises"),
-            models.CheckConstraint(condition=_in_choices("step", WarningStep), name="warning_step_valid"),
-            models.CheckConstraint(condition=_in_choices("status", WarningStatus), name="warning_status_valid"),
+            models.CheckConstraint(condition=in_choices("step", WarningStep), name="warning_step_valid"),
+            models.CheckConstraint(condition=in_choices("status", WarningStatus), name="warning_status_valid"),
         ]
 
     def __str__(self):

@@ -29,7 +29,8 @@ from .validators import (
 )
 
 
-def _in_choices(field, choices):
+def in_choices(field, choices):
+    """A check constraint: the column holds one of the TextChoices' values."""
     return Q(**{f"{field}__in": choices.values})
 
 
@@ -229,11 +230,11 @@ class Premises(models.Model):
             models.Index(fields=["name", "id"], condition=Q(in_breach=True), name="premises_in_breach_idx"),
         ]
         constraints = [
-            models.CheckConstraint(condition=_in_choices("category", PremisesCategory), name="premises_category_valid"),
-            models.CheckConstraint(condition=_in_choices("ownership", Ownership), name="premises_ownership_valid"),
-            models.CheckConstraint(condition=_in_choices("source", EntrySource), name="premises_source_valid"),
+            models.CheckConstraint(condition=in_choices("category", PremisesCategory), name="premises_category_valid"),
+            models.CheckConstraint(condition=in_choices("ownership", Ownership), name="premises_ownership_valid"),
+            models.CheckConstraint(condition=in_choices("source", EntrySource), name="premises_source_valid"),
             models.CheckConstraint(
-                condition=_in_choices("verification_status", Verification), name="premises_verification_valid"
+                condition=in_choices("verification_status", Verification), name="premises_verification_valid"
             ),
             models.CheckConstraint(
                 condition=Q(latitude__gte=BONTANG_LAT_MIN, latitude__lte=BONTANG_LAT_MAX)
@@ -446,8 +447,8 @@ class Camera(models.Model):
         verbose_name_plural = _("CCTV cameras")
         permissions = [("view_stream_address", _("Can see camera stream addresses"))]
         constraints = [
-            models.CheckConstraint(condition=_in_choices("camera_type", CameraType), name="camera_type_valid"),
-            models.CheckConstraint(condition=_in_choices("status", CameraStatus), name="camera_status_valid"),
+            models.CheckConstraint(condition=in_choices("camera_type", CameraType), name="camera_type_valid"),
+            models.CheckConstraint(condition=in_choices("status", CameraStatus), name="camera_status_valid"),
             models.CheckConstraint(condition=Q(pan_range_deg__lte=360), name="camera_pan_range_0_360"),
             models.CheckConstraint(
                 condition=Q(hfov_wide_deg__gt=0, hfov_wide_deg__lte=360), name="camera_hfov_wide_range"
