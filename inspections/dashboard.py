@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from perwali_cctv.celery import enqueue
 from registry.models import (
     STANDARD_SETTING_FIELDS,
     AccessLog,
@@ -511,8 +512,10 @@ def sweep_page(request):
     if request.method == "POST":
         if not request.user.has_perm("inspections.start_sweep"):
             raise PermissionDenied
-        tasks.compliance_sweep.delay(trigger=f"user {request.user.get_username()}", user_id=request.user.pk)
-        messages.success(request, _("The sweep has started."))
+        if enqueue(tasks.compliance_sweep, trigger=f"user {request.user.get_username()}", user_id=request.user.pk):
+            messages.success(request, _("The sweep has started."))
+        else:
+            messages.error(request, _("The job queue is not reachable, so the sweep did not start. Try again later."))
         return redirect("inspections:dashboard-sweep")
     runs = list(SweepRun.objects.select_related("standard", "started_by")[:20])
     return render(

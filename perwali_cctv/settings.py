@@ -6,10 +6,12 @@ needs no other service. Production is `DJANGO_DEBUG=0` with `DJANGO_SECRET_KEY`,
 `DJANGO_ALLOWED_HOSTS`, `DATABASE_URL` and `CELERY_BROKER_URL`; see README.md.
 """
 
+import datetime
 from pathlib import Path
 
 import environ
 from celery.schedules import crontab
+from csp.constants import NONE, SELF, UNSAFE_INLINE
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -38,6 +40,9 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "simple_history",
+    "axes",
+    "csp",
+    "mailer",
     "registry",
     "inspections",
 ]
@@ -53,6 +58,14 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    # Last, as django-axes asks: it turns a locked-out login into the lockout page.
+    "axes.middleware.AxesMiddleware",
+]
+
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # first: refuses a locked-out username/address pair
+    "django.contrib.auth.backends.ModelBackend",
 ]
 
 ROOT_URLCONF = "perwali_cctv.urls"
@@ -116,11 +129,20 @@ STORAGES = {
 MEDIA_URL = "media/"
 MEDIA_ROOT = env.path("DJANGO_MEDIA_ROOT", default=BASE_DIR / "media")
 
-# E-mail: the console unless EMAIL_URL says otherwise (smtp://user:pass@host:587 …).
+# E-mail is queued in the database (django-mailer) in the same transaction as what caused it,
+# and sent by the `registry.send_queued_mail` task (after commit, and every minute by beat), so a
+# mail server or broker outage loses nothing. The real transport: the console unless EMAIL_URL
+# says otherwise (smtp://user:pass@host:587 …).
+EMAIL_BACKEND = "mailer.backend.DbBackend"
 if "EMAIL_URL" in env:
-    vars().update(env.email_url("EMAIL_URL"))
+    _email = env.email_url("EMAIL_URL")
+    MAILER_EMAIL_BACKEND = _email.pop("EMAIL_BACKEND")
+    vars().update(_email)
 else:
-    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+    MAILER_EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+MAILER_USE_FILE_LOCK = False  # rows are claimed with SELECT … FOR UPDATE SKIP LOCKED instead
+MAILER_EMAIL_LOG_MESSAGE_DATA = False  # the log keeps who/when, not the body (it holds status links)
+MAILER_EMAIL_MAX_RETRIES = 10
 DEFAULT_FROM_EMAIL = env("DJANGO_DEFAULT_FROM_EMAIL", default="cctv@bontangkota.go.id")
 # Absolute links in e-mails.
 SITE_URL = env("DJANGO_SITE_URL", default="http://127.0.0.1:8000")
@@ -141,7 +163,17 @@ CELERY_BEAT_SCHEDULE = {
     "compliance-sweep-nightly": {"task": "inspections.compliance_sweep", "schedule": crontab(hour=1, minute=0)},
     "warning-ladder-daily": {"task": "inspections.warning_ladder", "schedule": crontab(hour=2, minute=0)},
     "officer-digest-daily": {"task": "inspections.daily_digest", "schedule": crontab(hour=7, minute=0)},
+    "queued-mail-every-minute": {"task": "registry.send_queued_mail", "schedule": 60.0},
+    "failed-mail-every-half-hour": {
+        "task": "registry.send_queued_mail",
+        "schedule": 30 * 60.0,
+        "kwargs": {"retry_deferred": True},
+    },
+    "personal-data-retention-daily": {"task": "registry.purge_rejected_registrations", "schedule": crontab(hour=3)},
 }
+# A request that enqueues while the broker is down fails fast instead of hanging; what it
+# enqueued is either in the database already (mail) or picked up again by beat (sweeps).
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.5}
 
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
@@ -179,6 +211,50 @@ SPECTACULAR_SETTINGS = {
 
 LOGIN_URL = "admin:login"
 
+# Officers' sessions end after 8 hours (a working day) or when the browser closes.
+SESSION_COOKIE_AGE = env.int("DJANGO_SESSION_SECONDS", default=8 * 60 * 60)
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_COOKIE_HTTPONLY = True
+
+# Which request header carries the client's address. Directly exposed: REMOTE_ADDR. Behind a
+# reverse proxy that overwrites X-Real-IP: HTTP_X_REAL_IP (docs/deployment.md). Used by the
+# login lockout and the registration rate limit, so that clients behind one proxy are not one.
+CLIENT_IP_META_KEY = env("DJANGO_CLIENT_IP_META_KEY", default="REMOTE_ADDR")
+RATELIMIT_IP_META_KEY = CLIENT_IP_META_KEY
+# Login lockout (django-axes): 5 failures for one username from one address lock that pair
+# for 15 minutes; a success resets the count. Every attempt is recorded in the admin.
+AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=env.int("LOGIN_LOCKOUT_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "locked_out.html"
+AXES_CLIENT_IP_CALLABLE = "perwali_cctv.client_ip.client_ip"
+
+# Personal data (UU 27/2022): rejected registrations and their persons are purged this many
+# days after the rejection by the `registry.purge_rejected_registrations` job (audited).
+REJECTED_REGISTRATION_RETENTION_DAYS = env.int("REJECTED_REGISTRATION_RETENTION_DAYS", default=90)
+
+# Content Security Policy (django-csp): scripts only from this site; no framing, no plugins.
+# Styles allow inline attributes (the dashboard's bars set a CSS variable; the admin uses them).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF, UNSAFE_INLINE],
+        "img-src": [SELF, "data:", "https://tile.openstreetmap.org"],
+        "connect-src": [SELF],
+        "font-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+
 # Per-IP limit on the public registration and correction forms (django-ratelimit, counted in the cache).
 REGISTRATION_RATE = env("REGISTRATION_RATE", default="20/h")
 CACHES = {"default": env.cache_url("DJANGO_CACHE_URL", default="locmemcache://")}
@@ -192,10 +268,9 @@ if not DEBUG:
     SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=True)
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
-    SECURE_HSTS_SECONDS = env.int("DJANGO_HSTS_SECONDS", default=60 * 60 * 24 * 30)
+    SECURE_HSTS_SECONDS = env.int("DJANGO_HSTS_SECONDS", default=60 * 60 * 24 * 365)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
-    SECURE_CONTENT_TYPE_NOSNIFF = True
-    SECURE_REFERRER_POLICY = "same-origin"
+    SECURE_HSTS_PRELOAD = env.bool("DJANGO_HSTS_PRELOAD", default=True)
 
 LOGGING = {
     "version": 1,
@@ -204,5 +279,8 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env("DJANGO_LOG_LEVEL", default="INFO")},
     # Replace Django's own console handler, so that each record is written once.
-    "loggers": {"django": {"handlers": ["console"], "level": "INFO", "propagate": False}},
+    "loggers": {
+        "django": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        "axes.apps": {"level": "WARNING"},  # its start-up banner on every command
+    },
 }

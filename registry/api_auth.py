@@ -5,6 +5,7 @@ import secrets
 
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions, permissions
 
 from .models import ApiToken
@@ -58,3 +59,18 @@ class ModelPermissions(permissions.DjangoModelPermissions):
         ):
             return False
         return super().has_permission(request, view)
+
+
+class ApiTokenScheme(OpenApiAuthenticationExtension):
+    """Describes the token in the OpenAPI schema (security scheme `apiToken`)."""
+
+    target_class = ApiTokenAuthentication
+    name = "apiToken"
+
+    def get_security_definition(self, auto_schema):
+        return {
+            "type": "apiKey",
+            "in": "header",
+            "name": "Authorization",
+            "description": "Authorization: Token <key>. Keys are issued by an administrator (ApiToken in the admin).",
+        }

@@ -10,6 +10,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from perwali_cctv.client_ip import client_ip
+
 from . import spec_check
 from .dates import add_months
 from .validators import (
@@ -209,6 +211,13 @@ class Premises(models.Model):
         blank=True,
         editable=False,
         help_text=_("Set on designation and by each passing inspection (Perwali: every 6 months)."),
+    )
+    personal_data_purged_at = models.DateTimeField(
+        _("personal data purged at"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("Rejected registrations lose their persons and photos after the retention period."),
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
@@ -728,12 +737,13 @@ STANDARD_SETTING_FIELDS = [
 
 
 class AccessLog(models.Model):
-    """Who looked at personal data or downloaded an export, and when (UU 27/2022; breach reports)."""
+    """Who looked at or removed personal data or downloaded an export, and when (UU 27/2022)."""
 
     class Action(models.TextChoices):
         VIEW_PERSONAL_DATA = "view_personal_data", _("Viewed unmasked personal data")
         VIEW_STREAM_ADDRESS = "view_stream_address", _("Viewed camera stream addresses")
         EXPORT = "export", _("Downloaded an export")
+        PURGE = "purge", _("Purged personal data after the retention period")
 
     at = models.DateTimeField(_("at"), auto_now_add=True, db_index=True)
     user = models.ForeignKey(
@@ -762,7 +772,7 @@ def log_access(request, action, target, *, filters=None, rows=None):
         target=str(target)[:200],
         filters=filters or {},
         rows=rows,
-        ip=request.META.get("REMOTE_ADDR"),
+        ip=client_ip(request),
     )
 
 

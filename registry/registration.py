@@ -15,7 +15,10 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from perwali_cctv.celery import enqueue
+
 from .models import Camera, Premises
+from .tasks import send_queued_mail
 
 # Easy to read aloud: no 0/O, 1/I/L, U.
 TRACKING_ALPHABET = "23456789ABCDEFGHJKMNPQRSTVWXYZ"
@@ -76,8 +79,10 @@ def register(*, premises_form, person_form, camera_forms, language=None):
             camera.premises = premises
             camera._change_reason = OWNER
             camera.save()
-    if person.email:
-        transaction.on_commit(lambda: send_registration_email(premises, person, secret, language))
+        if person.email:
+            # Queued in this transaction (django-mailer), sent by a task once committed.
+            send_registration_email(premises, person, secret, language)
+            transaction.on_commit(lambda: enqueue(send_queued_mail))
     return premises, secret
 
 
@@ -86,6 +91,7 @@ def status_url(secret):
 
 
 def send_registration_email(premises, person, secret, language=None):
+    """Queue the confirmation with the status link: the one time the secret leaves the server."""
     context = {"premises": premises, "person": person, "status_url": status_url(secret)}
     with translation.override(language or settings.LANGUAGE_CODE):
         subject = render_to_string("registry/email/registration_subject.txt", context).strip()

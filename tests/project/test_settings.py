@@ -44,10 +44,11 @@ def _settings_in_subprocess(env, expression):
 
 def test_with_no_environment_it_runs_on_sqlite_eager_celery_and_console_mail():
     result = _settings_in_subprocess(
-        {}, "s.DEBUG, s.DATABASES['default']['ENGINE'], s.CELERY_TASK_ALWAYS_EAGER, s.EMAIL_BACKEND"
+        {},
+        "s.DEBUG, s.DATABASES['default']['ENGINE'], s.CELERY_TASK_ALWAYS_EAGER, s.EMAIL_BACKEND, s.MAILER_EMAIL_BACKEND",
     )
     assert result.stdout.strip() == (
-        "True django.db.backends.sqlite3 True django.core.mail.backends.console.EmailBackend"
+        "True django.db.backends.sqlite3 True mailer.backend.DbBackend django.core.mail.backends.console.EmailBackend"
     ), result.stderr
 
 
