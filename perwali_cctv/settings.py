@@ -281,6 +281,6 @@ LOGGING = {
     # Replace Django's own console handler, so that each record is written once.
     "loggers": {
         "django": {"handlers": ["console"], "level": "INFO", "propagate": False},
-        "axes.apps": {"level": "WARNING"},  # its start-up banner on every command
+        "axes": {"level": "WARNING"},  # its banner on every command, a line per successful login; lockouts stay
     },
 }
