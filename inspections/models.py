@@ -281,7 +281,7 @@ class ComplianceFlag(models.Model):
         related_name="+",
         verbose_name=_("resolved by sweep"),
     )
-    resolution_reason = models.TextField(_("why it was resolved"), blank=True)
+    resolution_reason = models.TextField(_("why it was resolved"), blank=True, max_length=1000)
 
     objects = ComplianceFlagQuerySet.as_manager()
     # The nightly confirmation alone is not a change worth a history row (see sweep.apply_plan).
@@ -470,7 +470,7 @@ class WarningLetter(models.Model):
     )
     approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
     closed_on = models.DateField(_("closed on"), null=True, blank=True)
-    closed_reason = models.TextField(_("why it was closed"), blank=True)
+    closed_reason = models.TextField(_("why it was closed"), blank=True, max_length=1000)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     history = HistoricalRecords(m2m_fields=[])

@@ -9,7 +9,6 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from .models import Camera, Kelurahan, OnvifProfile, Premises, ProtocolRoad, ResponsiblePerson
-from .uploads import clean_photo
 
 MAX_CAMERAS = 50
 
@@ -87,13 +86,6 @@ class ConsentForm(forms.Form):
 
 
 class CameraForm(forms.ModelForm):
-    # A plain file field: registry.uploads checks size first, then the content, with our messages.
-    photo = forms.FileField(
-        label=Camera._meta.get_field("photo").verbose_name,
-        help_text=Camera._meta.get_field("photo").help_text,
-        required=False,
-        widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}),
-    )
     onvif_profiles = forms.MultipleChoiceField(
         label=_("ONVIF profiles"),
         choices=OnvifProfile.choices,
@@ -131,12 +123,6 @@ class CameraForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         if self.instance.pk:
             self.initial.setdefault("onvif_profiles", sorted(self.instance.onvif_profiles))
-
-    def clean_photo(self):
-        photo = self.cleaned_data.get("photo")
-        if photo and hasattr(photo, "content_type"):  # a new upload, not the stored file
-            return clean_photo(photo)
-        return photo
 
     def _post_clean(self):
         self.instance.onvif_profiles = set(self.cleaned_data.get("onvif_profiles") or [])

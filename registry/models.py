@@ -14,6 +14,7 @@ from perwali_cctv.client_ip import client_ip
 
 from . import spec_check
 from .dates import add_months
+from .uploads import PhotoField
 from .validators import (
     BONTANG_LAT_MAX,
     BONTANG_LAT_MIN,
@@ -169,7 +170,7 @@ class Premises(models.Model):
     verification_status = models.CharField(
         _("verification"), max_length=10, choices=Verification.choices, default=Verification.PENDING
     )
-    rejection_reason = models.TextField(_("reason for rejection"), blank=True)
+    rejection_reason = models.TextField(_("reason for rejection"), blank=True, max_length=1000)
     tracking_code = models.CharField(
         _("tracking code"),
         max_length=9,
@@ -431,7 +432,7 @@ class Camera(models.Model):
     )
     faces_road = models.BooleanField(_("faces the public road"), default=False)
     installed_on = models.DateField(_("installed on"), null=True, blank=True)
-    photo = models.ImageField(
+    photo = PhotoField(
         _("installation photo"),
         upload_to="cameras/%Y/%m/",
         blank=True,
@@ -557,7 +558,7 @@ class CameraStandard(models.Model):
     version = models.PositiveIntegerField(_("version"), unique=True, editable=False)
     effective_from = models.DateField(_("in force from"), unique=True)
     notes = models.TextField(
-        _("notes"), blank=True, help_text=_("What changed and why, with the decision's reference.")
+        _("notes"), blank=True, max_length=2000, help_text=_("What changed and why, with the decision's reference.")
     )
 
     min_pan_deg = models.PositiveSmallIntegerField(

@@ -3,8 +3,10 @@
 import io
 import uuid
 
+from django import forms
 from django.core.exceptions import ValidationError
-from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.files.uploadedfile import SimpleUploadedFile, UploadedFile
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
@@ -41,3 +43,25 @@ def clean_photo(upload):
         raise ValidationError(_("This file is not a JPEG, PNG or WebP photo."), code="photo_invalid") from None
     extension, content_type = FORMATS[kind]
     return SimpleUploadedFile(f"{uuid.uuid4().hex}.{extension}", out.getvalue(), content_type=content_type)
+
+
+class PhotoFormField(forms.FileField):
+    """A form field for photos: every new upload goes through clean_photo (size, content, no EXIF).
+
+    A plain file field underneath, so that the messages are ours and the size is checked first.
+    """
+
+    widget = forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"})
+
+    def clean(self, data, initial=None):
+        value = super().clean(data, initial)
+        if isinstance(value, UploadedFile):  # a new upload, not the stored file
+            return clean_photo(value)
+        return value
+
+
+class PhotoField(models.ImageField):
+    """A model photo: any form made from the model (registration, owner edit, admin) checks uploads."""
+
+    def formfield(self, **kwargs):
+        return super().formfield(**{**kwargs, "form_class": PhotoFormField})

@@ -380,16 +380,16 @@ def test_each_admin_list_and_add_page_answers_each_role_by_its_permissions(world
     from django.contrib.auth import get_user_model
 
     wrong = []
-    for model, model_admin in admin.site._registry.items():
+    for model in admin.site._registry:
         label = f"{model._meta.app_label}.{model._meta.model_name}"
         info = (model._meta.app_label, model._meta.model_name)
         for role in STAFF:
             user = get_user_model().objects.get(pk=users[role])
             may_view = user.has_perm(f"{info[0]}.view_{info[1]}") or user.has_perm(f"{info[0]}.change_{info[1]}")
             may_add = user.has_perm(f"{info[0]}.add_{info[1]}") and label not in NOBODY_ADDS
-            checks = [("admin:%s_%s_changelist" % info, may_view)]
+            checks = [("admin:{}_{}_changelist".format(*info), may_view)]
             if label not in NOBODY_ADDS or may_add:
-                checks.append(("admin:%s_%s_add" % info, may_add))
+                checks.append(("admin:{}_{}_add".format(*info), may_add))
             for url_name, allowed in checks:
                 response = clients[role].get(reverse(url_name))
                 if (response.status_code == 200) != allowed or response.status_code not in (200, 403):
