@@ -9,6 +9,7 @@ tasks (`inspections.tasks`) and `manage.py compliance_sweep`.
 
 from __future__ import annotations
 
+import datetime
 import logging
 from collections import defaultdict, namedtuple
 from dataclasses import dataclass, field
@@ -275,10 +276,24 @@ def chunk_ranges(chunk_size=CHUNK_SIZE):
     return [(ids[i], ids[min(i + chunk_size, len(ids)) - 1]) for i in range(0, len(ids), chunk_size)]
 
 
+# A run still "running" this long after it started lost a worker mid-chunk (the broker hands the
+# chunk out again only after its visibility timeout); the next run closes it and covers its premises.
+ABANDONED_AFTER = datetime.timedelta(hours=2)
+
+
+def close_abandoned_runs(now):
+    return SweepRun.objects.filter(status=SweepStatus.RUNNING, started_at__lt=now - ABANDONED_AFTER).update(
+        status=SweepStatus.FAILED,
+        finished_at=now,
+        errors=[{"error": "abandoned: not finished within 2 hours (a worker was lost); the next run covers it"}],
+    )
+
+
 def start_run(as_of, *, trigger, user=None, chunk_size=CHUNK_SIZE):
     """Record a run and its chunks; the caller (task or command) then runs the chunks."""
     standard = standard_for(as_of)
     ranges = chunk_ranges(chunk_size)
+    close_abandoned_runs(timezone.now())
     with transaction.atomic():
         run = SweepRun.objects.create(
             as_of=as_of,
