@@ -110,7 +110,10 @@ def main():
     try:
         for _ in range(100):
             try:
-                urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2)
+                probe = urllib.request.Request(
+                    f"http://127.0.0.1:{port}/healthz", headers={"X-Forwarded-Proto": "https"}
+                )
+                urllib.request.urlopen(probe, timeout=2)
                 break
             except OSError:
                 time.sleep(0.2)
@@ -149,6 +152,8 @@ def report(path, elapsed, args, workdir):
         if len(parts) != 4 or not parts[3].endswith("ms"):
             continue
         _, url, status, ms = parts
+        if url == "/healthz":
+            continue  # the start-up probe
         groups["API" if url.startswith("/api/") else "pages"].append(int(ms[:-2]))
         if status.startswith("5"):
             groups["errors (5xx)"].append(int(ms[:-2]))

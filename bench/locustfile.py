@@ -69,7 +69,7 @@ class Owner(Browser):
         data = {
             "csrfmiddlewaretoken": token,
             "premises-name": f"Toko Beban {os.getpid()}-{n}",
-            "premises-category": "shop",
+            "premises-category": "ruko",
             "premises-ownership": "private",
             "premises-nib": f"{random.randrange(10**12, 10**13)}",
             "premises-road": random.choice(ROADS),
