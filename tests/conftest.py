@@ -61,3 +61,25 @@ def pytest_report_header(config):
 
     broker = settings.CELERY_BROKER_URL or "none (eager)"
     return f"database: {settings.DATABASES['default']['ENGINE']}, broker: {broker}"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _own_broker_queue():
+    """With a real broker, tasks the tests enqueue go to a queue of this session, deleted at the end,
+    so nothing is left for a worker on the usual queue to pick up."""
+    from django.conf import settings
+
+    if not settings.CELERY_BROKER_URL:
+        yield
+        return
+    import uuid
+
+    from perwali_cctv.celery import app
+
+    original, queue = app.conf.task_default_queue, f"test-session-{uuid.uuid4().hex[:8]}"
+    app.conf.task_default_queue = queue
+    yield
+    app.conf.task_default_queue = original
+    with app.connection_for_write() as conn:
+        conn.default_channel.queue_purge(queue)
+        conn.default_channel.client.delete(queue, f"_kombu.binding.{queue}", f"_kombu.binding_permanent.{queue}")

@@ -25,7 +25,7 @@ pytestmark = pytest.mark.django_db
 
 
 def payload(field):
-    return f'"><script>alert("{field}")</script><img src=x onerror=alert(1)>'
+    return f'"><script>alert("{field}")</script>'  # fits the shortest field (60)
 
 
 FIELDS = {
