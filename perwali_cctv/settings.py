@@ -223,7 +223,7 @@ SESSION_COOKIE_HTTPONLY = True
 # reverse proxy that overwrites X-Real-IP: HTTP_X_REAL_IP (docs/deployment.md). Used by the
 # login lockout and the registration rate limit, so that clients behind one proxy are not one.
 CLIENT_IP_META_KEY = env("DJANGO_CLIENT_IP_META_KEY", default="REMOTE_ADDR")
-RATELIMIT_IP_META_KEY = CLIENT_IP_META_KEY
+RATELIMIT_IP_META_KEY = "perwali_cctv.client_ip.client_ip"  # never fails on a missing or odd header
 # Login lockout (django-axes): 5 failures for one username from one address lock that pair
 # for 15 minutes; a success resets the count. Every attempt is recorded in the admin.
 AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)

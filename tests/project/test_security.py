@@ -157,3 +157,19 @@ def test_static_files_collect_with_the_production_storage(tmp_path):
     assert result.returncode == 0, result.stderr[-3000:]
     manifest = (tmp_path / "staticfiles.json").read_text()
     assert "js/register.js" in manifest and "vendor/leaflet-1.9.4/leaflet.js" in manifest
+
+
+def test_the_client_address_falls_back_to_the_peer_when_the_header_is_not_an_address(rf, settings):
+    from perwali_cctv.client_ip import client_ip
+
+    settings.CLIENT_IP_META_KEY = "HTTP_X_REAL_IP"
+    assert client_ip(rf.get("/", HTTP_X_REAL_IP="203.0.113.7", REMOTE_ADDR="10.0.0.1")) == "203.0.113.7"
+    assert client_ip(rf.get("/", HTTP_X_REAL_IP="<script>", REMOTE_ADDR="10.0.0.1")) == "10.0.0.1"
+    assert client_ip(rf.get("/", REMOTE_ADDR="10.0.0.1")) == "10.0.0.1"
+
+
+@pytest.mark.django_db
+def test_a_missing_proxy_header_does_not_break_the_registration_limit(client, settings):
+    settings.CLIENT_IP_META_KEY = "HTTP_X_REAL_IP"  # configured for a proxy, but the header is absent
+    response = client.post("/register/", {"premises-name": "x"})
+    assert response.status_code == 200  # the form with its errors, not a server error
