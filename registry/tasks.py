@@ -2,6 +2,8 @@
 
 from celery import shared_task
 from django.utils import timezone
+from mailer.engine import send_all
+from mailer.models import Message
 
 from . import retention
 
@@ -9,9 +11,6 @@ from . import retention
 @shared_task(name="registry.send_queued_mail", time_limit=300)
 def send_queued_mail(retry_deferred=False):
     """Send the e-mail queued in the database (django-mailer); `retry_deferred` requeues failed ones."""
-    from mailer.engine import send_all
-    from mailer.models import Message
-
     if retry_deferred:
         Message.objects.retry_deferred()
     send_all()

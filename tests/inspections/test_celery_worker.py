@@ -2,20 +2,18 @@
 
 import datetime
 import os
-import subprocess
-import sys
 import time
 import uuid
 from pathlib import Path
 
 import pytest
-from django.db import connection
 
 from inspections import sweep
 from inspections.models import ComplianceFlag, SweepRun, SweepStatus
 from inspections.tasks import compliance_sweep
 from perwali_cctv.celery import app as celery_app
 from tests.factories import CameraFactory, PremisesFactory, dome_below_standard
+from tests.processes import start_worker, stop, test_database_url
 
 ROOT = Path(__file__).resolve().parents[2]
 AS_OF = datetime.date(2026, 11, 28)
@@ -32,50 +30,16 @@ pytestmark = [
 @pytest.fixture
 def worker():
     """A real worker on its own queue, reading the test database."""
-    if connection.vendor != "postgresql":
-        pytest.skip("the worker shares the test database over the network: needs DATABASE_URL=postgres://…")
-    db = connection.settings_dict
     queue = f"test-{uuid.uuid4().hex[:8]}"
-    env = {
-        **os.environ,
-        "DATABASE_URL": f"postgres://{db['USER']}:{db['PASSWORD']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
-        "CELERY_TASK_DEFAULT_QUEUE": queue,
-    }
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "perwali_cctv",
-            "worker",
-            "--loglevel=WARNING",
-            "--concurrency=2",
-            "-Q",
-            queue,
-            "--without-gossip",
-            "--without-mingle",
-            "--without-heartbeat",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
+    env = {**os.environ, "DATABASE_URL": test_database_url(), "CELERY_TASK_DEFAULT_QUEUE": queue}
+    process = start_worker(env, queue, concurrency=2)
     original_queue = celery_app.conf.task_default_queue
     celery_app.conf.task_default_queue = queue
     try:
         yield process
     finally:
         celery_app.conf.task_default_queue = original_queue
-        process.terminate()
-        try:
-            output, _ = process.communicate(timeout=30)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            output, _ = process.communicate()
-        print(output)
+        print(stop(process))
 
 
 def wait_for_run(timeout=90):

@@ -9,11 +9,11 @@ import sys
 from pathlib import Path
 
 import pytest
-from django.db import connection
 
 from inspections import sweep
 from registry.models import Camera, Premises
 from tests.factories import PremisesFactory, dome_below_standard
+from tests.processes import test_database_url
 
 ROOT = Path(__file__).resolve().parents[2]
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("reference_data")]
@@ -21,12 +21,9 @@ pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("
 
 @pytest.fixture
 def database_url():
-    if connection.vendor != "postgresql":
-        pytest.skip("pg_dump and pg_restore back up PostgreSQL: needs DATABASE_URL=postgres://…")
     if not shutil.which("pg_dump"):
         pytest.skip("needs pg_dump and pg_restore (Debian's postgresql-client)")
-    db = connection.settings_dict
-    return f"postgres://{db['USER']}:{db['PASSWORD']}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
+    return test_database_url()  # pg_dump and pg_restore back up PostgreSQL: skips on SQLite
 
 
 def run(script, *args, url):

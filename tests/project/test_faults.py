@@ -25,8 +25,10 @@ from django.db import connection
 
 from inspections import sweep
 from inspections.models import ComplianceFlag, SweepRun, SweepStatus
-from registry.models import Kelurahan, Premises, ProtocolRoad
+from registry.models import Premises, ProtocolRoad
 from tests.factories import CameraFactory, PremisesFactory, ProtocolRoadFactory, dome_below_standard
+from tests.processes import clean_environ, start, start_worker, stop, test_database_url
+from tests.registry.test_registration import form_data
 
 ROOT = Path(__file__).resolve().parents[2]
 AS_OF = datetime.date(2026, 11, 28)
@@ -36,10 +38,7 @@ pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("
 
 @pytest.fixture
 def database_url():
-    if connection.vendor != "postgresql":
-        pytest.skip("the app, worker and test share the database over the network: needs DATABASE_URL=postgres://…")
-    db = connection.settings_dict
-    return f"postgres://{db['USER']}:{db['PASSWORD']}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
+    return test_database_url()
 
 
 def free_port():
@@ -88,34 +87,8 @@ class RedisServer:
             return False
 
 
-def start(args, env, **kwargs):
-    return subprocess.Popen(
-        args,
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        start_new_session=True,  # its own process group: killed whole, children included
-        **kwargs,
-    )
-
-
-def stop(process, sig=signal.SIGTERM):
-    try:
-        os.killpg(process.pid, sig)
-    except ProcessLookupError:
-        pass
-    try:
-        return process.communicate(timeout=30)[0]
-    except subprocess.TimeoutExpired:
-        os.killpg(process.pid, signal.SIGKILL)
-        return process.communicate()[0]
-
-
 def app_env(database_url, broker_url, **extra):
-    clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_URL", "CELERY_", "EMAIL_"))}
-    return {**clean, "DATABASE_URL": database_url, "CELERY_BROKER_URL": broker_url, **extra}
+    return clean_environ(DATABASE_URL=database_url, CELERY_BROKER_URL=broker_url, **extra)
 
 
 def gunicorn(env):
@@ -136,17 +109,9 @@ def gunicorn(env):
     return process, base
 
 
-def worker(env, queue, concurrency=1):
-    return start(
-        [sys.executable, "-m", "celery", "-A", "perwali_cctv", "worker", "--loglevel=WARNING", "-Q", queue]
-        + [f"--concurrency={concurrency}", "--without-gossip", "--without-mingle", "--without-heartbeat"],
-        env,
-    )
-
-
 def send_task(redis, name, queue, **kwargs):
     """Enqueue on the test's own Redis (a bare Celery app would prefer $CELERY_BROKER_URL)."""
-    app = Celery()
+    app = Celery(set_as_current=False)  # else shared tasks elsewhere would bind to this bare app
     with app.connection_for_write(redis.url) as conn:
         app.send_task(name, kwargs=kwargs, queue=queue, connection=conn)
 
@@ -156,42 +121,12 @@ def register(base, email):
     session = requests.Session()
     page = session.get(f"{base}/register/", timeout=10)
     token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text).group(1)
-    road = ProtocolRoad.objects.first()
-    data = {
-        "csrfmiddlewaretoken": token,
-        "premises-name": "Toko Tahan Gangguan",
-        "premises-category": "minimarket",
-        "premises-ownership": "private",
-        "premises-nib": "1234567890123",
-        "premises-road": str(road.pk),
-        "premises-address": "Jl. Awang Long No. 9",
-        "premises-kelurahan": str(Kelurahan.objects.get(name="Api-Api").pk),
-        "premises-latitude": "0.137",
-        "premises-longitude": "117.499",
-        "person-name": "Siti Aminah",
-        "person-role": "Pemilik",
-        "person-phone": "0812-3456-7890",
-        "person-email": email,
-        "consent-consent": "on",
-        "cameras-TOTAL_FORMS": "1",
-        "cameras-INITIAL_FORMS": "0",
-        "cameras-MIN_NUM_FORMS": "0",
-        "cameras-MAX_NUM_FORMS": "50",
-        "cameras-0-label": "Depan",
-        "cameras-0-brand": "Hikvision",
-        "cameras-0-model": "DS-2DE4425IW-DE",
-        "cameras-0-camera_type": "ptz",
-        "cameras-0-faces_road": "on",
-        "cameras-0-pan_range_deg": "360",
-        "cameras-0-hfov_wide_deg": "57.6",
-        "cameras-0-optical_zoom": "25",
-        "cameras-0-resolution_h_px": "2560",
-        "cameras-0-resolution_v_px": "1440",
-        "cameras-0-night_vision": "on",
-        "cameras-0-retention_days": "30",
-        "cameras-0-onvif_profiles": "S",
-        "cameras-0-rtsp_url": "rtsp://10.0.0.2:554/s",
-    }
+    data = form_data(
+        ProtocolRoad.objects.first(),
+        cameras=1,
+        csrfmiddlewaretoken=token,
+        **{"premises-name": "Toko Tahan Gangguan", "person-email": email},
+    )
     started = time.monotonic()
     response = session.post(f"{base}/register/", data=data, headers={"Referer": f"{base}/register/"}, timeout=30)
     return response, time.monotonic() - started
@@ -225,7 +160,7 @@ def test_with_the_broker_down_the_site_serves_and_saves_and_the_mail_goes_out_wh
         assert Message.objects.count() == 1  # the confirmation waits in the database, with the row
 
         redis.start()  # the broker is back: beat's next minute (here: sent by hand) sends it
-        mail_worker = worker(env, queue)
+        mail_worker = start_worker(env, queue)
         try:
             send_task(redis, "registry.send_queued_mail", queue)
             wait_until(lambda: not Message.objects.exists(), 60, "the queued mail was not sent")
@@ -256,7 +191,7 @@ def test_a_worker_killed_mid_sweep_and_a_second_run_give_exactly_the_clean_flags
     redis.start()
     queue = f"faults-{uuid.uuid4().hex[:8]}"
     env = app_env(database_url, redis.url, CELERY_TASK_DEFAULT_QUEUE=queue)
-    first = worker(env, queue)
+    first = start_worker(env, queue)
     try:
         send_task(
             redis, "inspections.compliance_sweep", queue, as_of=AS_OF.isoformat(), trigger="fault test", chunk_size=5
@@ -273,7 +208,7 @@ def test_a_worker_killed_mid_sweep_and_a_second_run_give_exactly_the_clean_flags
     run.refresh_from_db()
     assert run.status == SweepStatus.RUNNING and run.chunks.filter(done=False).exists()
 
-    second = worker(env, queue, concurrency=2)  # also takes what the first run left in the queue
+    second = start_worker(env, queue, concurrency=2)  # also takes what the first run left in the queue
     try:
         send_task(
             redis,

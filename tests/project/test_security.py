@@ -1,6 +1,5 @@
 """Production settings, security headers, login lockout, password rules and session expiry."""
 
-import os
 import secrets
 import subprocess
 import sys
@@ -11,17 +10,15 @@ from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 
+from tests.processes import clean_environ
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_check_deploy_is_clean_with_production_settings():
-    clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_URL", "CELERY_"))}
-    env = {
-        **clean,
-        "DJANGO_DEBUG": "0",
-        "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
-        "DJANGO_ALLOWED_HOSTS": "cctv.bontangkota.go.id",
-    }
+    env = clean_environ(
+        DJANGO_DEBUG="0", DJANGO_SECRET_KEY=secrets.token_urlsafe(50), DJANGO_ALLOWED_HOSTS="cctv.bontangkota.go.id"
+    )
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
         env=env,
@@ -35,10 +32,9 @@ def test_check_deploy_is_clean_with_production_settings():
 
 
 def test_production_refuses_to_start_without_a_secret_key():
-    clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_URL", "CELERY_"))}
     result = subprocess.run(
         [sys.executable, "manage.py", "check"],
-        env={**clean, "DJANGO_DEBUG": "0", "DJANGO_ALLOWED_HOSTS": "example.org"},
+        env=clean_environ(DJANGO_DEBUG="0", DJANGO_ALLOWED_HOSTS="example.org"),
         cwd=ROOT,
         capture_output=True,
         text=True,
@@ -138,14 +134,12 @@ def test_an_officers_session_ends_after_a_working_day_and_with_the_browser(clien
 
 def test_static_files_collect_with_the_production_storage(tmp_path):
     """Hashed, compressed names (whitenoise): fails on a vendored file that points at a missing one."""
-    clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_URL", "CELERY_"))}
-    env = {
-        **clean,
-        "DJANGO_DEBUG": "0",
-        "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
-        "DJANGO_ALLOWED_HOSTS": "cctv.bontangkota.go.id",
-        "DJANGO_STATIC_ROOT": str(tmp_path),
-    }
+    env = clean_environ(
+        DJANGO_DEBUG="0",
+        DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
+        DJANGO_ALLOWED_HOSTS="cctv.bontangkota.go.id",
+        DJANGO_STATIC_ROOT=str(tmp_path),
+    )
     result = subprocess.run(
         [sys.executable, "manage.py", "collectstatic", "--noinput"],
         env=env,

@@ -1,12 +1,13 @@
 """Language, time zone and the environment switches of the one settings module."""
 
-import os
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 from django.conf import settings
+
+from tests.processes import clean_environ
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -26,14 +27,13 @@ def test_pages_speak_indonesian_by_default_and_english_on_request(client):
 
 
 def _settings_in_subprocess(env, expression):
-    clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_URL", "CELERY_"))}
     result = subprocess.run(
         [
             sys.executable,
             "-c",
             f"import django; django.setup(); from django.conf import settings as s; print({expression})",
         ],
-        env={**clean, "DJANGO_SETTINGS_MODULE": "perwali_cctv.settings", **env},
+        env=clean_environ(DJANGO_SETTINGS_MODULE="perwali_cctv.settings", **env),
         cwd=ROOT,
         capture_output=True,
         text=True,
