@@ -63,6 +63,9 @@ def main():
     args = parser.parse_args()
     if not args.database_url or not args.database_url.startswith("postgres"):
         sys.exit("Set DATABASE_URL=postgres://… (or --database-url)")
+    for needed in (args.dump, args.dump.with_suffix(".counts.json")):
+        if not needed.is_file():
+            sys.exit(f"Not found: {needed} (ops/backup.py writes the dump and its .counts.json side by side)")
     expected, restored, differences, name = restore_check(args.database_url, args.dump, keep=args.keep)
     for line in differences:
         print(line)

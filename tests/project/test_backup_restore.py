@@ -65,3 +65,14 @@ def test_the_check_fails_when_the_dump_lacks_rows(database_url, tmp_path):
     assert checked.returncode == 1
     assert "registry_premises: expected 2, restored 1" in checked.stdout
     assert os.path.exists(dump)
+
+
+def test_the_check_says_plainly_when_the_dump_is_missing(tmp_path):
+    checked = subprocess.run(
+        [sys.executable, str(ROOT / "ops" / "restore_check.py"), str(tmp_path / "none.dump")],
+        env={**os.environ, "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/postgres"},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert checked.returncode == 1 and "Not found:" in checked.stderr and "Traceback" not in checked.stderr
