@@ -1,8 +1,9 @@
 """The registry's REST API (`/api/v1/`) for the city command centre and other systems.
 
 Reads for officers, auditors and API tokens, with the same FilterSet as the dashboard; the only
-write is acknowledging a flag, through the same service as the pages. Personal data (NIK) and
-stream addresses leave only to a client whose user holds the permission to see them.
+write is acknowledging a flag, through the same service as the pages. Personal data (NIK, phone,
+e-mail) and stream addresses leave in full only to a client whose user holds the permission to
+see them (registry/personal_data.py).
 """
 
 import datetime
@@ -19,7 +20,7 @@ from rest_framework.filters import OrderingFilter
 
 from registry.api_auth import ModelPermissions
 from registry.models import ApiToken, Camera, CameraStandard, Premises, ProtocolRoad, ResponsiblePerson
-from registry.validators import mask_nik
+from registry import personal_data
 
 from . import services
 from .filters import PremisesFilter
@@ -73,15 +74,21 @@ class ProtocolRoadSerializer(serializers.ModelSerializer):
 
 
 class PersonSerializer(serializers.ModelSerializer):
-    nik = serializers.SerializerMethodField(help_text=_("Masked unless the client may see personal data."))
-
     class Meta:
         model = ResponsiblePerson
         fields = ["id", "name", "role", "phone", "email", "nik"]
+        extra_kwargs = {
+            "nik": {"help_text": _("Masked unless the client may see personal data.")},
+            "phone": {"help_text": _("Masked unless the client may see owners' contact data.")},
+            "email": {"help_text": _("Masked unless the client may see owners' contact data.")},
+        }
 
-    def get_nik(self, person) -> str:
+    def to_representation(self, person):
+        data = super().to_representation(person)
         user = self.context["request"].user
-        return person.nik if user.has_perm("registry.view_personal_data") else mask_nik(person.nik)
+        for field in personal_data.rules_for(ResponsiblePerson):
+            data[field] = personal_data.shown(user, ResponsiblePerson, field, data[field])
+        return data
 
 
 class PremisesSerializer(serializers.ModelSerializer):
@@ -159,7 +166,9 @@ class CameraSerializer(serializers.ModelSerializer):
         return sorted(camera.onvif_profiles)
 
     def get_rtsp_url(self, camera) -> str | None:
-        return camera.rtsp_url if self.context["request"].user.has_perm("registry.view_stream_address") else None
+        # null rather than a mask: a client must never try to connect to a masked address.
+        user = self.context["request"].user
+        return camera.rtsp_url if personal_data.can_see(user, Camera, "rtsp_url") else None
 
     def get_meets_standard(self, camera) -> bool | None:
         result = self._result(camera)

@@ -21,14 +21,14 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from perwali_cctv.celery import enqueue
+from registry import personal_data
 from registry.models import (
     STANDARD_SETTING_FIELDS,
-    AccessLog,
     Camera,
     CameraStandard,
     Premises,
     ProtocolRoad,
-    log_access,
+    ResponsiblePerson,
 )
 
 from . import services, tasks
@@ -235,9 +235,7 @@ def premises_detail(request, pk):
     standard = CameraStandard.objects.in_force(timezone.localdate())
     cameras = list(premises.cameras.order_by("pk"))
     persons = list(premises.responsible_persons.order_by("pk"))
-    show_nik = request.user.has_perm("registry.view_personal_data")
-    if show_nik and any(p.nik for p in persons):
-        log_access(request, AccessLog.Action.VIEW_PERSONAL_DATA, f"premises {premises.pk}")
+    personal_data.log_unmasked_views(request, {ResponsiblePerson: persons}, f"premises {premises.pk}")
     inspections = list(premises.inspections.select_related("recorded_by").order_by("-performed_on", "-pk"))
     flags = list(premises.flags.order_by("-opened_at"))
     warnings = list(premises.warnings.order_by("-issued_on", "-pk"))
@@ -247,7 +245,6 @@ def premises_detail(request, pk):
         {
             "premises": premises,
             "persons": persons,
-            "show_nik": show_nik,
             "verdicts": [(c, c.check_against(standard) if standard else None) for c in cameras],
             "inspections": inspections,
             "flags": flags,

@@ -8,6 +8,7 @@ neutralised; files start with a UTF-8 BOM so that Excel shows Indonesian text co
 
 import csv
 import datetime
+import functools
 import hashlib
 import io
 import json
@@ -25,6 +26,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from registry import personal_data
 from registry.models import (
     AccessLog,
     Camera,
@@ -126,13 +128,14 @@ class Export:
     def rows(self, filters, user):
         paths = [c[2] for c in self.columns]
         values = self.model.objects.filter(self.filter_q(filters)).order_by("pk").values_list(*paths)
-        see_nik = user.has_perm("registry.view_personal_data")
-        transforms = {
-            i: (_present if c[3] == "present" else (None if see_nik else _mask))
-            for i, c in enumerate(self.columns)
-            if len(c) > 3
-        }
-        transforms = {i: t for i, t in transforms.items() if t is not None}
+        transforms = {}
+        for i, c in enumerate(self.columns):
+            if len(c) > 3 and c[3] == "present":
+                transforms[i] = _present
+            elif len(c) > 3 and c[3] == "mask":
+                field = _final_field(self.model, c[2])
+                if not personal_data.can_see(user, field.model, field.name):
+                    transforms[i] = functools.partial(personal_data.masked, field.model, field.name)
         for row in values.iterator(chunk_size=2000):
             if transforms:
                 row = [transforms[i](v) if i in transforms else v for i, v in enumerate(row)]
@@ -141,12 +144,6 @@ class Export:
 
 def _present(value):
     return bool(value)
-
-
-def _mask(nik):
-    from registry.validators import mask_nik
-
-    return mask_nik(nik or "")
 
 
 PREMISES = Export(
@@ -191,13 +188,13 @@ PERSONS = Export(
         ("premises_id", _("The premises (premises.csv)."), "premises_id"),
         ("name", _("Name."), "name"),
         ("role", _("Role, for example owner."), "role"),
-        ("phone", _("Phone, +62…"), "phone"),
-        ("email", _("E-mail."), "email"),
+        ("phone", _("Phone, +62…: masked (+62•••••••7890) unless the exporter may see contact data."), "phone", "mask"),
+        ("email", _("E-mail: masked (s•••@example.id) unless the exporter may see contact data."), "email", "mask"),
         (
             "nik",
             _("Citizen ID number: masked (6474••••••••0001) unless the exporter may see personal data."),
             "nik",
-            "nik",
+            "mask",
         ),
         ("consent_at", _("When the person accepted the notice on personal data (online registrations)."), "consent_at"),
     ],
@@ -374,14 +371,17 @@ class ChangesExport:
         ("action", _("created, changed or deleted."), None),
         ("at", _("When (ISO 8601, WITA)."), None),
         ("by", _("The user, or who acted: 'owner via status link', 'system: sweep run N'."), None),
-        ("changes", _("For a change: {field: [old, new]} (JSON); NIK masked unless permitted."), None),
+        (
+            "changes",
+            _("For a change: {field: [old, new]} (JSON); NIK, phone, e-mail and stream addresses masked unless permitted."),
+            None,
+        ),
     ]
 
     def header(self):
         return [c[0] for c in self.columns]
 
     def rows(self, filters, user):
-        see_nik = user.has_perm("registry.view_personal_data")
         kinds = {"+": "created", "~": "changed", "-": "deleted"}
         for model in self.TRACKED:
             history = model.history.model
@@ -404,9 +404,11 @@ class ChangesExport:
                 values = dict(zip(fields, row[5:], strict=True))
                 changes = {}
                 if row[1] == "~" and previous_id == values["id"] and previous is not None:
-                    changes = {k: [previous[k], v] for k, v in values.items() if previous.get(k) != v}
-                    if "nik" in changes and not see_nik:
-                        changes["nik"] = [_mask(n) for n in changes["nik"]]
+                    changes = {
+                        k: [personal_data.shown(user, model, k, old), personal_data.shown(user, model, k, v)]
+                        for k, v in values.items()
+                        if (old := previous.get(k)) != v
+                    }
                 previous_id, previous = values["id"], values
                 who = row[3] or row[4] or "system"
                 diff = {k: [cell(a), cell(b)] for k, (a, b) in changes.items()}
@@ -459,7 +461,19 @@ def _final_field(model, path):
     return model._meta.get_field(parts[-1])
 
 
-def _sql_format(column, field, transform, see_nik):
+# The masks of registry/personal_data.py in SQL, for COPY (the parity test compares both on PostgreSQL).
+SQL_MASKS = {
+    "nik": "CASE WHEN {t} = '' THEN '' ELSE left({t}, 4) || repeat('•', length({t}) - 8) || right({t}, 4) END",
+    "phone": "CASE WHEN {t} = '' THEN '' ELSE left({t}, 3) || repeat('•', greatest(length({t}) - 7, 1)) || right({t}, 4) END",
+    "email": (
+        "CASE WHEN {t} = '' THEN '' WHEN position('@' in {t}) = 0 THEN '•••' "
+        "ELSE left({t}, 1) || '•••' || substr({t}, position('@' in {t})) END"
+    ),
+    "rtsp_url": "CASE WHEN {t} = '' THEN '' ELSE '•••' END",
+}
+
+
+def _sql_format(column, field, transform, user):
     """One column as text, formatted exactly like `cell()` (formulas neutralised, ISO dates in WITA)."""
     kind = field.get_internal_type()
     if transform == "present":
@@ -473,8 +487,8 @@ def _sql_format(column, field, transform, see_nik):
         return f"CASE WHEN {column} THEN 'true' WHEN NOT {column} THEN 'false' END"
     if kind in ("CharField", "TextField", "EmailField", "SlugField", "GenericIPAddressField"):
         text = f"{column}::text"
-        if transform == "nik" and not see_nik:
-            text = f"CASE WHEN {text} = '' THEN '' ELSE left({text}, 4) || repeat('•', length({text}) - 8) || right({text}, 4) END"
+        if transform == "mask" and not personal_data.can_see(user, field.model, field.name):
+            text = SQL_MASKS[field.name].format(t=text)
         return f"CASE WHEN left({text}, 1) IN {SQL_FORMULA_START} THEN '''' || {text} ELSE {text} END"
     return f"{column}::text"
 
@@ -484,12 +498,11 @@ def copy_chunks(export, filters, user):
     second connection, so that memory stays flat and COPY runs while the response is sent.
     Inside a transaction (tests, management commands) a second connection would not see its
     rows: then the same connection copies key ranges of COPY_CHUNK ids instead."""
-    see_nik = user.has_perm("registry.view_personal_data")
     base = export.model.objects.filter(export.filter_q(filters)).order_by("pk")
     paths = [c[2] for c in export.columns]
     aliases = [f"c{i}" for i in range(len(paths))]
     formatted = ", ".join(
-        _sql_format(alias, _final_field(export.model, c[2]), c[3] if len(c) > 3 else None, see_nik)
+        _sql_format(alias, _final_field(export.model, c[2]), c[3] if len(c) > 3 else None, user)
         for alias, c in zip(aliases, export.columns, strict=True)
     )
 

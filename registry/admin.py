@@ -7,7 +7,9 @@ from django.utils.formats import number_format
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
+from simple_history.template_utils import HistoricalRecordContextHelper
 
+from . import personal_data
 from .api_auth import issue_token
 from .models import (
     STANDARD_SETTING_FIELDS,
@@ -20,60 +22,91 @@ from .models import (
     Premises,
     ProtocolRoad,
     ResponsiblePerson,
-    log_access,
 )
 
 SETTING_FIELDS = STANDARD_SETTING_FIELDS
 
 
+class MaskingHistoryHelper(HistoricalRecordContextHelper):
+    """The history page's diffs, with each sensitive value as the user may see it."""
+
+    def __init__(self, model, historical_record, *, user):
+        super().__init__(model, historical_record)
+        self.user = user
+
+    def prepare_delta_change_value(self, change, value):
+        value = super().prepare_delta_change_value(change, value)
+        return personal_data.shown(self.user, self.model, change.field, value)
+
+
 class SensitiveFieldsMixin:
-    """Replace personal data with its masked form for users without the permission to see it.
-
-    `sensitive_fields` maps a field to (permission, name of the masked read-only display).
-    """
-
-    sensitive_fields = {}
+    """Every sensitive field (registry/personal_data.py) as the user may see it, on every admin path:
+    forms and inlines, lists, history and its diffs, search, filters and sorting."""
 
     def _hidden(self, request):
-        return {
-            field: display
-            for field, (perm, display) in self.sensitive_fields.items()
-            if not request.user.has_perm(perm)
-        }
+        return personal_data.hidden_fields(request.user, self.model)
+
+    def _swap(self, request, names):
+        hidden = self._hidden(request)
+        return [f"masked_{name}" if name in hidden else name for name in names]
 
     def get_fields(self, request, obj=None):
-        hidden = self._hidden(request)
-        return [hidden.get(f, f) for f in super().get_fields(request, obj)]
+        return self._swap(request, super().get_fields(request, obj))
 
     def get_fieldsets(self, request, obj=None):
         if not self.fieldsets:
             return super().get_fieldsets(request, obj)
-        hidden = self._hidden(request)
         return [
-            (title, {**options, "fields": [hidden.get(f, f) for f in options["fields"]]})
+            (title, {**options, "fields": self._swap(request, options["fields"])})
             for title, options in self.fieldsets
         ]
 
     def get_readonly_fields(self, request, obj=None):
-        return [*super().get_readonly_fields(request, obj), *self._hidden(request).values()]
+        return [*super().get_readonly_fields(request, obj), *(f"masked_{f}" for f in self._hidden(request))]
+
+    def get_list_display(self, request):
+        return self._swap(request, super().get_list_display(request))
+
+    def get_search_fields(self, request):
+        return [
+            term
+            for term in super().get_search_fields(request)
+            if not personal_data.lookup_touches_hidden_field(request.user, self.model, term.lstrip("^=@"))
+        ]
+
+    def lookup_allowed(self, lookup, value, request=None):
+        # A filter on a value the user may not see would answer yes/no to guesses: refused (400).
+        if request is not None and personal_data.lookup_touches_hidden_field(request.user, self.model, lookup):
+            return False
+        return super().lookup_allowed(lookup, value, request)
+
+    def get_historical_record_context_helper(self, request, historical_record):
+        return MaskingHistoryHelper(self.model, historical_record, user=request.user)
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
-        if request.method == "GET":
-            log_sensitive_views(request, self.sensitive_fields, f"{self.model._meta.model_name} {object_id}")
+        obj = self.get_object(request, object_id) if request.method == "GET" else None
+        if obj is not None:
+            personal_data.log_unmasked_views(request, {self.model: [obj]}, f"{self.model._meta.model_name} {object_id}")
         return super().change_view(request, object_id, form_url, extra_context)
 
+    def _masked(self, obj, field):
+        return personal_data.masked(self.model, field, getattr(obj, field, "")) or "—"
 
-ACTIONS = {
-    "registry.view_personal_data": AccessLog.Action.VIEW_PERSONAL_DATA,
-    "registry.view_stream_address": AccessLog.Action.VIEW_STREAM_ADDRESS,
-}
+    @admin.display(description=_("NIK"))
+    def masked_nik(self, obj):
+        return self._masked(obj, "nik")
 
+    @admin.display(description=_("phone"))
+    def masked_phone(self, obj):
+        return self._masked(obj, "phone")
 
-def log_sensitive_views(request, sensitive_fields, target):
-    """An officer allowed to see NIK or stream addresses saw them: record it (UU 27/2022)."""
-    for perm in {perm for perm, _display in sensitive_fields.values()}:
-        if request.user.has_perm(perm):
-            log_access(request, ACTIONS[perm], target)
+    @admin.display(description=_("e-mail"))
+    def masked_email(self, obj):
+        return self._masked(obj, "email")
+
+    @admin.display(description=_("RTSP stream address"))
+    def masked_rtsp_url(self, obj):
+        return self._masked(obj, "rtsp_url")
 
 
 @admin.register(Kecamatan)
@@ -99,22 +132,12 @@ class ResponsiblePersonInline(SensitiveFieldsMixin, admin.StackedInline):
     model = ResponsiblePerson
     extra = 0
     fields = ["name", "role", "phone", "email", "nik"]
-    sensitive_fields = {"nik": ("registry.view_personal_data", "masked_nik")}
-
-    @admin.display(description=_("NIK"))
-    def masked_nik(self, obj):
-        return obj.masked_nik
 
 
 class CameraInline(SensitiveFieldsMixin, admin.StackedInline):
     model = Camera
     extra = 0
     show_change_link = True
-    sensitive_fields = {"rtsp_url": ("registry.view_stream_address", "stream_address_hidden")}
-
-    @admin.display(description=_("RTSP stream address"))
-    def stream_address_hidden(self, obj):
-        return _("(hidden)") if obj.rtsp_url else "—"
 
 
 @admin.register(Premises)
@@ -128,9 +151,10 @@ class PremisesAdmin(SimpleHistoryAdmin):
     inlines = [ResponsiblePersonInline, CameraInline]
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
-        if request.method == "GET":
-            sensitive = {**ResponsiblePersonInline.sensitive_fields, **CameraInline.sensitive_fields}
-            log_sensitive_views(request, sensitive, f"premises {object_id}")
+        premises = self.get_object(request, object_id) if request.method == "GET" else None
+        if premises is not None:
+            shown = {ResponsiblePerson: premises.responsible_persons.all(), Camera: premises.cameras.all()}
+            personal_data.log_unmasked_views(request, shown, f"premises {object_id}")
         return super().change_view(request, object_id, form_url, extra_context)
 
     fieldsets = [
@@ -145,16 +169,11 @@ class PremisesAdmin(SimpleHistoryAdmin):
 
 @admin.register(ResponsiblePerson)
 class ResponsiblePersonAdmin(SensitiveFieldsMixin, SimpleHistoryAdmin):
-    list_display = ["name", "role", "premises", "phone", "masked_nik"]
+    list_display = ["name", "role", "premises", "phone", "masked_nik"]  # the NIK masked in lists, for everyone
     search_fields = ["name", "premises__name", "phone"]
     list_select_related = ["premises"]
     autocomplete_fields = ["premises"]
     fields = ["premises", "name", "role", "phone", "email", "nik"]
-    sensitive_fields = {"nik": ("registry.view_personal_data", "masked_nik")}
-
-    @admin.display(description=_("NIK"))
-    def masked_nik(self, obj):
-        return obj.masked_nik
 
 
 @admin.register(Camera)
@@ -191,8 +210,6 @@ class CameraAdmin(SensitiveFieldsMixin, SimpleHistoryAdmin):
     def brand_and_model(self, obj):
         return f"{obj.brand} {obj.model}"
 
-    sensitive_fields = {"rtsp_url": ("registry.view_stream_address", "stream_address_hidden")}
-
     def get_list_display(self, request):
         standard = CameraStandard.objects.in_force(timezone.localdate())  # once per page, not per row
 
@@ -217,10 +234,6 @@ class CameraAdmin(SensitiveFieldsMixin, SimpleHistoryAdmin):
         return head + format_html(
             "<ul>{}</ul>", format_html_join("", "<li>{}</li>", ((f.message,) for f in result.findings))
         )
-
-    @admin.display(description=_("RTSP stream address"))
-    def stream_address_hidden(self, obj):
-        return _("(hidden)") if obj.rtsp_url else "—"
 
 
 @admin.register(CameraStandard)

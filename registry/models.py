@@ -328,7 +328,11 @@ class ResponsiblePerson(models.Model):
         ordering = ["premises", "name"]
         verbose_name = _("responsible person")
         verbose_name_plural = _("responsible persons")
-        permissions = [("view_personal_data", _("Can see unmasked personal data (NIK)"))]
+        # Who sees what in full: registry/personal_data.py.
+        permissions = [
+            ("view_personal_data", _("Can see unmasked personal data (NIK)")),
+            ("view_contact_data", _("Can see owners' phone numbers and e-mail addresses")),
+        ]
         constraints = [
             models.CheckConstraint(condition=Q(nik="") | Q(nik__regex=r"^[0-9]{16}$"), name="person_nik_16_digits"),
             models.CheckConstraint(condition=Q(phone__regex=r"^\+62[1-9][0-9]{6,11}$"), name="person_phone_normalised"),

@@ -46,6 +46,7 @@ def reference_data(transactional_db):
     importlib.import_module("inspections.migrations.0002_roles").grant(apps, None)
     importlib.import_module("registry.migrations.0010_export_permission_for_roles").grant(apps, None)
     importlib.import_module("registry.migrations.0012_token_permissions_for_officers").grant(apps, None)
+    importlib.import_module("registry.migrations.0015_contact_data_permission").grant(apps, None)
 
 
 @pytest.fixture(autouse=True)
