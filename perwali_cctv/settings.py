@@ -52,6 +52,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    "perwali_cctv.middleware.RejectNulBytesMiddleware",  # after the language is chosen: its 400 page speaks it
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -185,10 +186,18 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["registry.api_auth.ModelPermissions"],
+    # Count per client address (perwali_cctv.client_ip), never per a header the client wrote.
     "DEFAULT_THROTTLE_CLASSES": [
-        "rest_framework.throttling.UserRateThrottle",
-        "rest_framework.throttling.AnonRateThrottle",
+        "registry.api_guards.UserRateThrottle",
+        "registry.api_guards.AnonRateThrottle",
     ],
+    # Hostile JSON (deep nesting, lone surrogates, NUL, NaN, huge numbers, big bodies) is a 400.
+    "DEFAULT_PARSER_CLASSES": [
+        "registry.api_guards.StrictJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
+    "EXCEPTION_HANDLER": "registry.api_guards.exception_handler",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 100,
@@ -225,10 +234,14 @@ SESSION_COOKIE_HTTPONLY = True
 CLIENT_IP_META_KEY = env("DJANGO_CLIENT_IP_META_KEY", default="REMOTE_ADDR")
 RATELIMIT_IP_META_KEY = "perwali_cctv.client_ip.client_ip"  # never fails on a missing or odd header
 # Login lockout (django-axes): 5 failures for one username from one address lock that pair
-# for 15 minutes; a success resets the count. Every attempt is recorded in the admin.
+# for 15 minutes, and 20 failures for one username from any addresses lock that username
+# (perwali_cctv/login_limits.py); a success resets the count. Every attempt is in the admin.
 AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
+LOGIN_FAILURE_LIMIT_PER_USER = env.int("LOGIN_FAILURE_LIMIT_PER_USER", default=20)
 AXES_COOLOFF_TIME = datetime.timedelta(minutes=env.int("LOGIN_LOCKOUT_MINUTES", default=15))
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "username"]  # this order: login_limits reads it
+AXES_HANDLER = "perwali_cctv.login_limits.LoginLimitsHandler"
+AXES_USERNAME_CALLABLE = "perwali_cctv.login_limits.username"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "locked_out.html"
 AXES_CLIENT_IP_CALLABLE = "perwali_cctv.client_ip.client_ip"

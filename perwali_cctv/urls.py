@@ -13,6 +13,8 @@ from registry.api import SpecCheckView
 
 from .views import healthz
 
+handler400 = "perwali_cctv.views.bad_request"
+
 admin.site.site_header = admin.site.site_title = _("Perwali CCTV Registry")
 
 router = DefaultRouter()

@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import connection
 from django.http import JsonResponse
+from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -34,3 +35,8 @@ def healthz(request):
     database = _database_status()
     body = {"database": database, "broker": _broker_status()}
     return JsonResponse(body, status=200 if database == "ok" else 503)
+
+
+def bad_request(request, exception):
+    """400 in the user's language (hostile query strings, refused admin filters, oversized bodies)."""
+    return render(request, "400.html", status=400)

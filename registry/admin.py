@@ -1,6 +1,8 @@
 """Django admin for the registry, usable by officers (staff users in the `officer` group)."""
 
 from django.contrib import admin, messages
+from django.contrib.admin.widgets import AutocompleteSelect
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import number_format
@@ -25,6 +27,32 @@ from .models import (
 )
 
 SETTING_FIELDS = STANDARD_SETTING_FIELDS
+
+
+class SafeAutocompleteSelect(AutocompleteSelect):
+    """Django's autocomplete widget looks the submitted value up again to show the form with its
+    errors; a value that is not an id ("abc", a NUL byte) made that lookup a 500. Drop it instead:
+    the form already says the choice is not valid."""
+
+    def optgroups(self, name, value, attr=None):
+        target = self.field.remote_field.model._meta.get_field(self.field.remote_field.field_name)
+        valid = []
+        for v in value:
+            try:
+                target.to_python(v)
+            except ValidationError:
+                continue
+            if "\x00" not in str(v):
+                valid.append(v)
+        return super().optgroups(name, valid, attr)
+
+
+class SafeAutocompleteMixin:
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        formfield = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        if type(formfield.widget) is AutocompleteSelect:
+            formfield.widget.__class__ = SafeAutocompleteSelect
+        return formfield
 
 
 class MaskingHistoryHelper(HistoricalRecordContextHelper):
@@ -141,7 +169,7 @@ class CameraInline(SensitiveFieldsMixin, admin.StackedInline):
 
 
 @admin.register(Premises)
-class PremisesAdmin(SimpleHistoryAdmin):
+class PremisesAdmin(SafeAutocompleteMixin, SimpleHistoryAdmin):
     list_display = ["name", "category", "ownership", "road", "kelurahan", "verification_status", "designated_on"]
     list_filter = ["verification_status", "category", "ownership", "source", "road", "kelurahan__kecamatan"]
     list_select_related = ["road", "kelurahan__kecamatan"]
@@ -168,7 +196,7 @@ class PremisesAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(ResponsiblePerson)
-class ResponsiblePersonAdmin(SensitiveFieldsMixin, SimpleHistoryAdmin):
+class ResponsiblePersonAdmin(SafeAutocompleteMixin, SensitiveFieldsMixin, SimpleHistoryAdmin):
     list_display = ["name", "role", "premises", "phone", "masked_nik"]  # the NIK masked in lists, for everyone
     search_fields = ["name", "premises__name", "phone"]
     list_select_related = ["premises"]
@@ -177,7 +205,7 @@ class ResponsiblePersonAdmin(SensitiveFieldsMixin, SimpleHistoryAdmin):
 
 
 @admin.register(Camera)
-class CameraAdmin(SensitiveFieldsMixin, SimpleHistoryAdmin):
+class CameraAdmin(SafeAutocompleteMixin, SensitiveFieldsMixin, SimpleHistoryAdmin):
     list_display = ["label", "premises", "brand_and_model", "camera_type", "status"]
     list_filter = ["status", "camera_type", "faces_road", "premises__road"]
     list_select_related = ["premises"]

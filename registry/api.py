@@ -5,9 +5,9 @@ from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiExample, extend_schema
 from rest_framework import permissions, serializers, status
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
+from .api_guards import ScopedRateThrottle
 from .models import CameraStandard
 from .serializers import SpecCheckRequestSerializer, SpecCheckResponseSerializer
 

@@ -17,8 +17,8 @@ user name or password (Camera's `camera_rtsp_without_credentials` constraint). W
 them later adds its row here.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 from django.core.exceptions import FieldDoesNotExist
 from django.db.models.constants import LOOKUP_SEP

@@ -172,3 +172,29 @@ def test_a_hostile_premises_value_in_the_admin_camera_form_is_a_form_error(super
     assert response.status_code in (200, 400), response.status_code
     camera.refresh_from_db()
     assert camera.label != "Depan"  # nothing half-saved
+
+
+def _autocomplete_fields():
+    from django.contrib import admin
+
+    return [
+        (model, field)
+        for model, model_admin in admin.site._registry.items()
+        for field in model_admin.autocomplete_fields
+    ]
+
+
+@pytest.mark.parametrize(("model", "field"), _autocomplete_fields(), ids=lambda v: getattr(v, "__name__", v))
+@pytest.mark.parametrize("value", ["abc", "1%00", "9" * 30])
+def test_every_admin_autocomplete_field_shows_a_hostile_value_as_a_form_error(supervisor, model, field, value):
+    from tests.factories import ResponsiblePersonFactory
+
+    obj = {"Premises": PremisesFactory, "Camera": CameraFactory, "ResponsiblePerson": ResponsiblePersonFactory}[
+        model.__name__
+    ]()
+    client = Client(raise_request_exception=False)
+    client.force_login(supervisor)
+    url = reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_change", args=[obj.pk])
+    response = client.post(url, f"{field}={value}", content_type="application/x-www-form-urlencoded")
+    assert response.status_code == 200, response.status_code  # the form again, with its errors
+    assert response.context["adminform"].form.errors
