@@ -18,9 +18,9 @@ from rest_framework import decorators, permissions, response, serializers, views
 from rest_framework.exceptions import ValidationError
 from rest_framework.filters import OrderingFilter
 
+from registry import personal_data
 from registry.api_auth import ModelPermissions
 from registry.models import ApiToken, Camera, CameraStandard, Premises, ProtocolRoad, ResponsiblePerson
-from registry import personal_data
 
 from . import services
 from .filters import PremisesFilter

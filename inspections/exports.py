@@ -373,7 +373,9 @@ class ChangesExport:
         ("by", _("The user, or who acted: 'owner via status link', 'system: sweep run N'."), None),
         (
             "changes",
-            _("For a change: {field: [old, new]} (JSON); NIK, phone, e-mail and stream addresses masked unless permitted."),
+            _(
+                "For a change: {field: [old, new]} (JSON); NIK, phone, e-mail and stream addresses masked unless permitted."
+            ),
             None,
         ),
     ]

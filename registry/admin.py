@@ -85,8 +85,7 @@ class SensitiveFieldsMixin:
         if not self.fieldsets:
             return super().get_fieldsets(request, obj)
         return [
-            (title, {**options, "fields": self._swap(request, options["fields"])})
-            for title, options in self.fieldsets
+            (title, {**options, "fields": self._swap(request, options["fields"])}) for title, options in self.fieldsets
         ]
 
     def get_readonly_fields(self, request, obj=None):
