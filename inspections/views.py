@@ -7,6 +7,7 @@ from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone, translation
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from registry.models import Camera, CameraStandard, Premises
@@ -67,6 +68,7 @@ def approve_freeze(request, pk):
     return redirect("inspections:notifications")
 
 
+@never_cache  # the owner's personal data: no shared or browser cache keeps it
 def owner_status(request, secret):
     """The owner's status page, opened by the secret link: verification, verdicts, flags, warnings."""
     premises = premises_for_secret(secret)

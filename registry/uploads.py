@@ -31,12 +31,15 @@ def clean_photo(upload):
             raise ValidationError(_("The photo has too many pixels. Send a smaller photo."), code="photo_too_large")
         upload.seek(0)
         with Image.open(upload) as image:
-            image = ImageOps.exif_transpose(image)  # keep the orientation the phone meant, then drop EXIF
+            image = ImageOps.exif_transpose(image)  # keep the orientation the phone meant
             if kind == "JPEG" and image.mode not in ("RGB", "L"):
                 image = image.convert("RGB")
+            # Only the pixels travel on: Pillow would write back comments, ICC profiles, XMP and
+            # PNG text chunks that it keeps in `info`, and any of them can carry personal data.
+            image.info = {key: value for key, value in image.info.items() if key == "transparency"}
             out = io.BytesIO()
             options = {"JPEG": {"quality": 85, "optimize": True}, "PNG": {"optimize": True}, "WEBP": {"quality": 85}}
-            image.save(out, format=kind, **options[kind])  # no exif= argument: metadata is not copied
+            image.save(out, format=kind, **options[kind])  # no exif= either: nothing but pixels is written
     except ValidationError:
         raise
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError):

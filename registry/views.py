@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 from django_ratelimit.decorators import ratelimit
 
@@ -50,6 +51,7 @@ def _verdicts(cameras):
     return [(camera, camera.check_against(standard) if standard else None) for camera in cameras]
 
 
+@never_cache  # a form shown again with its errors carries the owner's NIK, phone and e-mail
 @ratelimit(key="ip", rate=registration_rate, method="POST", block=False)
 def register(request):
     """The public form: premises, responsible person, consent and any number of camera rows."""
@@ -90,23 +92,31 @@ def register(request):
     return render(request, "registry/register.html", context)
 
 
+@never_cache
 def register_done(request):
-    """The confirmation: tracking code, secret status link, and each camera's verdict."""
+    """The confirmation: tracking code, secret status link, and each camera's verdict.
+
+    The status link is shown once: the secret leaves the session as soon as it is on the page
+    (the database keeps only its hash), and a reload shows the tracking code without it."""
     stored = request.session.get("registration")
     if not stored:
         return redirect("register")
     premises = get_object_or_404(Premises, pk=stored["premises_id"])
+    secret = stored.get("secret")
+    if secret:
+        request.session["registration"] = {"premises_id": premises.pk}
     return render(
         request,
         "registry/register_done.html",
         {
             "premises": premises,
-            "status_url": request.build_absolute_uri(reverse("owner-status", args=[stored["secret"]])),
+            "status_url": request.build_absolute_uri(reverse("owner-status", args=[secret])) if secret else None,
             "verdicts": _verdicts(premises.cameras.order_by("pk")),
         },
     )
 
 
+@never_cache
 @ratelimit(key="ip", rate=registration_rate, method="POST", block=False)
 def owner_edit(request, secret):
     """From the status link: correct the data, add or retire cameras. Goes back to verification."""

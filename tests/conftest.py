@@ -84,3 +84,22 @@ def _own_broker_queue():
     with app.connection_for_write() as conn:
         conn.default_channel.queue_purge(queue)
         conn.default_channel.client.delete(queue, f"_kombu.binding.{queue}", f"_kombu.binding_permanent.{queue}")
+
+
+@pytest.fixture
+def app_log():
+    """What the app's configured log handlers write (settings.LOGGING, filters included), as text.
+
+    pytest's caplog listens on the root logger before any handler's filter, and never sees the
+    `django` loggers, which do not propagate: it cannot show what an operator would read."""
+    import io
+    import logging
+
+    handlers = {h for name in ("", "django") for h in logging.getLogger(name).handlers}
+    streams = [h for h in handlers if isinstance(h, logging.StreamHandler) and h.name == "console"]
+    assert streams, "the console handler of settings.LOGGING is not installed"
+    out = io.StringIO()
+    previous = [h.setStream(out) for h in streams]
+    yield out
+    for handler, stream in zip(streams, previous, strict=True):
+        handler.setStream(stream)
