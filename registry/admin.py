@@ -3,6 +3,7 @@
 from django.contrib import admin, messages
 from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import ValidationError
+from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import number_format
@@ -36,14 +37,16 @@ class SafeAutocompleteSelect(AutocompleteSelect):
 
     def optgroups(self, name, value, attr=None):
         target = self.field.remote_field.model._meta.get_field(self.field.remote_field.field_name)
+        bounds = connection.ops.integer_field_ranges.get(target.get_internal_type())
         valid = []
         for v in value:
             try:
-                target.to_python(v)
+                number = target.to_python(v)
             except ValidationError:
                 continue
-            if "\x00" not in str(v):
-                valid.append(v)
+            if "\x00" in str(v) or (bounds and isinstance(number, int) and not bounds[0] <= number <= bounds[1]):
+                continue  # a NUL byte, or an id past the column's range (SQLite raises OverflowError)
+            valid.append(v)
         return super().optgroups(name, valid, attr)
 
 
