@@ -25,8 +25,11 @@ lint: install
 	$(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/python manage.py check
 
+# The suite in parallel on every core (pytest-xdist), then the few tests that restart a shared
+# service (marked serial) on their own.
 test: lint
-	$(BIN)/pytest
+	$(BIN)/pytest -n auto -m "not serial"
+	$(BIN)/pytest -m serial
 
 # Refresh the translation catalogues after changing user-facing strings, then translate locale/*/django.po.
 messages: install

@@ -37,10 +37,11 @@ def main():
     rng = random.Random(100)
     started = time.perf_counter()
     with transaction.atomic():
-        for model in (WarningLetter.flags.through, WarningLetter, ComplianceFlag, SweepChunk, SweepRun, Inspection):
-            model.objects.all()._raw_delete(model.objects.db)
-        for model in (Camera, ResponsiblePerson, Premises):
-            model.objects.all()._raw_delete(model.objects.db)
+        # TRUNCATE, not DELETE: flags are never deleted (PostgreSQL refuses a row delete).
+        models = (WarningLetter.flags.through, WarningLetter, ComplianceFlag, SweepChunk, SweepRun, Inspection)
+        models += (Camera, ResponsiblePerson, Premises)
+        with connection.cursor() as cursor:
+            cursor.execute("TRUNCATE " + ", ".join(m._meta.db_table for m in models) + " CASCADE")
         roads = []
         for name, (kecamatan, kelurahan, line) in ROADS.items():
             road, _ = ProtocolRoad.objects.get_or_create(

@@ -95,6 +95,7 @@ def main():
         "API_THROTTLE_RATE": "100000/min",
     }
     server_env.pop("CELERY_BROKER_URL", None)  # mail is queued in the database; no broker needed here
+    server_env["CELERY_TASK_ALWAYS_EAGER"] = "1"  # production refuses to run without a broker otherwise
     subprocess.run(
         [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=server_env, check=True
     )

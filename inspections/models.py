@@ -229,8 +229,19 @@ class FlagsNeverDeleted(Exception):
 
 
 class ComplianceFlagQuerySet(models.QuerySet):
+    """Flags are the audit trail of compliance: never deleted, by a row or in bulk (and on
+    PostgreSQL a trigger refuses DELETE too, migration 0008). Resolve them instead."""
+
     def unresolved(self):
         return self.filter(UNRESOLVED)
+
+    def delete(self):
+        raise FlagsNeverDeleted(_("Compliance flags are never deleted; resolve them instead."))
+
+    delete.queryset_only = True
+
+    def _raw_delete(self, using):
+        raise FlagsNeverDeleted(_("Compliance flags are never deleted; resolve them instead."))
 
 
 class ComplianceFlag(models.Model):

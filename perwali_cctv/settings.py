@@ -12,6 +12,7 @@ from pathlib import Path
 import environ
 from celery.schedules import crontab
 from csp.constants import NONE, SELF, UNSAFE_INLINE
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -150,7 +151,14 @@ SITE_URL = env("DJANGO_SITE_URL", default="http://127.0.0.1:8000")
 
 # Celery: without a broker, tasks run eagerly in the web process (no service needed).
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="")
-CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
+CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=not CELERY_BROKER_URL)
+if not DEBUG and not CELERY_BROKER_URL and "CELERY_TASK_ALWAYS_EAGER" not in env:
+    # Eager tasks in production would run a sweep started from the dashboard inside a gunicorn
+    # request. Refuse to start, unless someone asked for exactly that.
+    raise ImproperlyConfigured(
+        "Set CELERY_BROKER_URL (production runs a Celery worker), or CELERY_TASK_ALWAYS_EAGER=1 to run "
+        "tasks inside the web process on purpose."
+    )
 CELERY_TASK_DEFAULT_QUEUE = env("CELERY_TASK_DEFAULT_QUEUE", default="celery")
 CELERY_TASK_EAGER_PROPAGATES = True
 # No result store: every task records what it did in the database (runs, flags, mail log), and a

@@ -157,10 +157,27 @@ def test_the_command_refuses_bad_arguments_clearly(args):
 
 def test_flags_are_never_deleted(city):
     sweep.run_sweep(AS_OF)
+    count = ComplianceFlag.objects.count()
     with pytest.raises(FlagsNeverDeleted):
         ComplianceFlag.objects.first().delete()
+    with pytest.raises(FlagsNeverDeleted):
+        ComplianceFlag.objects.filter(kind=FlagKind.NO_CAMERA).delete()
+    with pytest.raises(FlagsNeverDeleted):
+        ComplianceFlag.objects.all()._raw_delete(ComplianceFlag.objects.db)
+    assert ComplianceFlag.objects.count() == count
     with pytest.raises(ProtectedError):  # a premises with flags cannot be deleted either
         Premises.objects.get(name="C Empty").delete()
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the refusing trigger is PostgreSQL's (migration 0008)")
+def test_the_database_itself_refuses_to_delete_a_flag(city):
+    from django.db import IntegrityError, transaction
+
+    sweep.run_sweep(AS_OF)
+    count = ComplianceFlag.objects.count()
+    with pytest.raises(IntegrityError, match="never deleted"), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("DELETE FROM inspections_complianceflag")
+    assert ComplianceFlag.objects.count() == count > 0
 
 
 def test_the_database_allows_one_unresolved_flag_per_kind(city):

@@ -33,7 +33,12 @@ from tests.registry.test_registration import form_data
 ROOT = Path(__file__).resolve().parents[2]
 AS_OF = datetime.date(2026, 11, 28)
 
-pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("reference_data")]
+# serial: restarting PostgreSQL would cut the connections of tests running beside it (Makefile).
+pytestmark = [
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("reference_data"),
+    pytest.mark.serial,
+]
 
 
 @pytest.fixture

@@ -249,6 +249,7 @@ def test_the_language_cookie_is_httponly_lax_and_secure_in_production():
             DJANGO_DEBUG="0",
             DJANGO_SECRET_KEY="x" * 60,
             DJANGO_ALLOWED_HOSTS="cctv.bontangkota.go.id",
+            CELERY_BROKER_URL="redis://127.0.0.1:6379/0",
         ),
         cwd=ROOT,
         capture_output=True,

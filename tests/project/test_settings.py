@@ -69,9 +69,27 @@ def test_production_settings_refuse_to_start_without_a_secret_key():
     assert "DJANGO_SECRET_KEY" in result.stderr
 
 
+PRODUCTION = {
+    "DJANGO_DEBUG": "0",
+    "DJANGO_SECRET_KEY": "x" * 60,
+    "DJANGO_ALLOWED_HOSTS": "cctv.bontangkota.go.id",
+    "CELERY_BROKER_URL": "redis://127.0.0.1:6379/0",
+}
+
+
+def test_production_refuses_to_start_without_a_broker_unless_eager_tasks_are_asked_for():
+    without = {k: v for k, v in PRODUCTION.items() if k != "CELERY_BROKER_URL"}
+    refused = _settings_in_subprocess(without, "s.CELERY_TASK_ALWAYS_EAGER")
+    assert refused.returncode != 0 and "CELERY_BROKER_URL" in refused.stderr
+    asked = _settings_in_subprocess({**without, "CELERY_TASK_ALWAYS_EAGER": "1"}, "s.CELERY_TASK_ALWAYS_EAGER")
+    assert asked.stdout.strip() == "True", asked.stderr
+    with_broker = _settings_in_subprocess(PRODUCTION, "s.CELERY_TASK_ALWAYS_EAGER")
+    assert with_broker.stdout.strip() == "False", with_broker.stderr
+
+
 def test_production_settings_are_secure():
     result = _settings_in_subprocess(
-        {"DJANGO_DEBUG": "0", "DJANGO_SECRET_KEY": "x" * 60, "DJANGO_ALLOWED_HOSTS": "cctv.bontangkota.go.id"},
+        PRODUCTION,
         "s.DEBUG, s.ALLOWED_HOSTS, s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE, s.SECURE_HSTS_SECONDS > 0",
     )
     assert result.stdout.strip() == "False ['cctv.bontangkota.go.id'] True True True", result.stderr
