@@ -1,6 +1,11 @@
-"""The shared cast: an officer, a supervisor and an auditor (owners have no accounts yet)."""
+"""The shared cast (an officer, a supervisor and an auditor; owners have no accounts yet) and a
+fixed clock for every test."""
+
+import datetime
+import zoneinfo
 
 import pytest
+import time_machine
 from django.contrib.auth.models import Group
 from django.core.cache import cache
 
@@ -55,6 +60,16 @@ def _fresh_throttle_counters():
     cache.clear()
     yield
     cache.clear()
+
+
+# Every test process runs on this clock, ticking on from 28 November 2026, 10:00 WITA: no test
+# depends on the day it runs (module-level TODAY constants included: they are read after this).
+# Processes a test starts (gunicorn, Celery workers) keep the real clock; those tests pass dates.
+FROZEN_AT = datetime.datetime(2026, 11, 28, 10, 0, tzinfo=zoneinfo.ZoneInfo("Asia/Makassar"))
+
+
+def pytest_configure(config):
+    time_machine.travel(FROZEN_AT, tick=True).start()
 
 
 def pytest_report_header(config):

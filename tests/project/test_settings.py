@@ -1,5 +1,6 @@
 """Language, time zone and the environment switches of the one settings module."""
 
+import datetime
 import subprocess
 import sys
 from pathlib import Path
@@ -93,3 +94,12 @@ def test_production_settings_are_secure():
         "s.DEBUG, s.ALLOWED_HOSTS, s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE, s.SECURE_HSTS_SECONDS > 0",
     )
     assert result.stdout.strip() == "False ['cctv.bontangkota.go.id'] True True True", result.stderr
+
+
+def test_the_tests_run_on_a_fixed_clock_in_wita():
+    from django.utils import timezone
+
+    from tests.conftest import FROZEN_AT
+
+    assert timezone.localdate() == datetime.date(2026, 11, 28)
+    assert datetime.timedelta(0) <= timezone.now() - FROZEN_AT < datetime.timedelta(hours=1)
