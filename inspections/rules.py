@@ -163,11 +163,6 @@ def inspection_result(outcomes):
     return InspectionResult.PASS
 
 
-def next_inspection_due(performed_on: datetime.date, standard):
-    """A passing inspection moves the next one to one interval later (Perwali: 6 months)."""
-    return add_months(performed_on, standard.inspection_interval_months)
-
-
 # ---------------------------------------------------------------------------
 # The warning ladder
 

@@ -167,8 +167,7 @@ def refresh_due_date(premises):
         .values_list("performed_on", flat=True)
         .first()
     )
-    start = last_pass or premises.designated_on
-    due = rules.next_inspection_due(start, standard_for(start)) if start else None
+    due = premises.inspection_due_after(last_pass)
     Premises.objects.filter(pk=premises.pk).update(next_inspection_due=due)
     return due
 

@@ -15,9 +15,11 @@ from collections import defaultdict, namedtuple
 from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Q, Subquery, Sum
 from django.utils import timezone, translation
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from registry import spec_check
@@ -259,14 +261,17 @@ def apply_plan(plan, standard, as_of, run=None):
 # Runs and chunks
 
 
-class NoStandardInForce(Exception):
-    pass
+class NoStandardInForce(ValidationError):
+    """A clear message for the page or command that needed a standard, never a server error."""
 
 
 def standard_for(as_of):
     standard = CameraStandard.objects.in_force(as_of)
     if standard is None:
-        raise NoStandardInForce(f"No camera standard is in force on {as_of}.")
+        raise NoStandardInForce(
+            _("No camera standard is in force on %(date)s: a supervisor must add a version first.")
+            % {"date": date_format(as_of, "j F Y")}
+        )
     return standard
 
 

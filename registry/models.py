@@ -270,16 +270,24 @@ class Premises(models.Model):
         return self.name
 
     def save(self, *args, **kwargs):
-        # The first inspection falls due one interval after designation; a passing
-        # inspection moves it on (inspections.services.record_inspection).
         if self.designated_on and self.next_inspection_due is None:
-            standard = (
-                CameraStandard.objects.in_force(self.designated_on)
-                or CameraStandard.objects.order_by("effective_from").first()
-            )
-            if standard is not None:
-                self.next_inspection_due = add_months(self.designated_on, standard.inspection_interval_months)
+            self.next_inspection_due = self.inspection_due_after()
         super().save(*args, **kwargs)
+
+    def inspection_due_after(self, last_passed_on=None):
+        """The one rule for the due date (Perwali: monitoring every 6 months): one inspection
+        interval after the last passing inspection, or after designation before any. The
+        interval is the standard's in force on that day; a day before the first version (a
+        premises designated before the standard existed) takes the first version's. None when
+        no version exists at all. Written here on creation and by inspections.services after
+        every inspection, and nowhere else."""
+        start = last_passed_on or self.designated_on
+        if start is None:
+            return None
+        standard = (
+            CameraStandard.objects.in_force(start) or CameraStandard.objects.order_by("effective_from", "pk").first()
+        )
+        return add_months(start, standard.inspection_interval_months) if standard is not None else None
 
     @property
     def kecamatan(self):

@@ -287,3 +287,52 @@ def test_the_printable_sheet_lists_every_camera_and_check(client, officer, premi
     page = client.get(f"/premises/{premises.pk}/inspection-sheet/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "Depan" in page and "Parkir" in page and "Face test passed at the required distance" in page
     assert "@media print" in page
+
+
+# --- one writer of the due date ---------------------------------------------------------------
+
+
+@pytestmark_db
+@pytest.mark.parametrize(("result", "expected_due"), [("fail", datetime.date(2019, 7, 1)), ("pass", None)])
+def test_a_premises_designated_before_the_first_standard_gets_one_due_date_and_records_without_error(
+    client, officer, result, expected_due
+):
+    """v1 took effect on 1 October 2019: the first version's interval applies before it, on creation
+    and after an inspection alike (there used to be two writers, and the second raised a 500)."""
+    early = PremisesFactory(designated_on=datetime.date(2019, 1, 1))
+    CameraFactory(premises=early)
+    assert early.next_inspection_due == datetime.date(2019, 7, 1)
+    client.force_login(officer)
+    checks = {} if result == "pass" else {"p-no_private_areas": "fail"}
+    response = client.post(f"/premises/{early.pk}/inspect/", page_data(early, **checks))
+    assert response.status_code == 302
+    assert Inspection.objects.get().result == result
+    early.refresh_from_db()
+    # A pass moves the due date to six months after it; a failure leaves the designation's.
+    assert early.next_inspection_due == (expected_due or datetime.date(2027, 5, 28))
+
+
+@pytestmark_db
+def test_without_any_standard_version_recording_still_works_and_the_due_date_stays_open(client, officer):
+    from registry.models import CameraStandard
+
+    premises = PremisesFactory(designated_on=datetime.date(2026, 1, 15))
+    CameraFactory(premises=premises)
+    CameraStandard.objects.all()._raw_delete(CameraStandard.objects.db)
+    client.force_login(officer)
+    response = client.post(f"/premises/{premises.pk}/inspect/", page_data(premises))
+    assert response.status_code == 302
+    premises.refresh_from_db()
+    assert premises.next_inspection_due is None
+
+
+@pytestmark_db
+def test_a_step_that_needs_a_standard_says_so_clearly_when_there_is_none():
+    from registry.models import CameraStandard
+
+    CameraStandard.objects.all()._raw_delete(CameraStandard.objects.db)
+    with translation.override("en"), pytest.raises(ValidationError) as refused:
+        sweep.standard_for(datetime.date(2026, 11, 28))
+    assert refused.value.messages == [
+        "No camera standard is in force on 28 November 2026: a supervisor must add a version first."
+    ]
