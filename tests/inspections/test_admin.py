@@ -28,8 +28,17 @@ def test_an_officer_acknowledges_flags_and_an_auditor_cannot(client, officer, au
     response = client.post("/admin/inspections/complianceflag/", {"action": "acknowledge", "_selected_action": ids})
     assert response.status_code == 302
     assert set(ComplianceFlag.objects.values_list("status", "acknowledged_by")) == {("acknowledged", officer.pk)}
-    page = client.get(f"/admin/inspections/complianceflag/{ids[0]}/change/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
-    assert "Recognises faces only up to" in page or "working camera" in page or "inspection was due" in page
+    # Each flag's page shows its own finding: the dome below the standard, and the inspection due
+    # on 1 July 2026 (designated 1 January + 6 months).
+    pages = {
+        flag.kind: client.get(
+            f"/admin/inspections/complianceflag/{flag.pk}/change/", HTTP_ACCEPT_LANGUAGE="en"
+        ).content.decode()
+        for flag in ComplianceFlag.objects.all()
+    }
+    assert set(pages) == {"camera_below_standard", "inspection_overdue"}
+    assert "Recognises faces only up to" in pages["camera_below_standard"]
+    assert "inspection was due" in pages["inspection_overdue"]
 
 
 @pytest.mark.parametrize(

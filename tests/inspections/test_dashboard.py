@@ -134,8 +134,13 @@ def test_flag_actions_acknowledge_assign_plan_and_escalate(client, officer, city
         ("sp1", "escalated"),
         ("sp2", "active"),
     ]
-    response = client.post(url, {"action": "plan", "planned_on": "bukan tanggal"}, HTTP_ACCEPT_LANGUAGE="en")
-    assert response.status_code == 302
+    plans = list(InspectionAssignment.objects.values_list("pk", "planned_on"))
+    response = client.post(
+        url, {"action": "plan", "planned_on": "bukan tanggal"}, HTTP_ACCEPT_LANGUAGE="en", follow=True
+    )
+    assert response.redirect_chain[0][1] == 302
+    assert [str(m) for m in response.context["messages"]][-1] == "Enter a valid date."
+    assert list(InspectionAssignment.objects.values_list("pk", "planned_on")) == plans  # nothing changed
 
 
 def test_a_supervisor_creates_a_new_standard_version_and_an_officer_only_reads(client, officer, supervisor):
@@ -168,7 +173,9 @@ def test_a_supervisor_creates_a_new_standard_version_and_an_officer_only_reads(c
         "warning_grace_days": 7,
         "revocation_after_freeze_months": 3,
     }
-    assert client.post("/dashboard/standard/", {**data, "effective_from": "2020-01-01"}).status_code == 200
+    refused = client.post("/dashboard/standard/", {**data, "effective_from": "2020-01-01"}, HTTP_ACCEPT_LANGUAGE="en")
+    assert refused.status_code == 200 and refused.context["form"].errors["effective_from"]
+    assert not CameraStandard.objects.filter(version=2).exists()
     assert client.post("/dashboard/standard/", data).status_code == 302
     assert CameraStandard.objects.get(version=2).min_retention_days == 60
 

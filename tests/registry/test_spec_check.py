@@ -181,8 +181,16 @@ def test_a_narrower_tele_angle_never_shortens_the_identification_distance(h_px, 
     )
 
 
-@given(h_px=pixels, hfov=st.floats(min_value=1, max_value=179, allow_nan=False))
-def test_distance_and_pixel_density_are_inverse(h_px, hfov):
-    d = spec_check.max_distance_m(h_px, hfov, 250)
-    scene_width = 2 * d * math.tan(math.radians(hfov) / 2)
-    assert h_px / scene_width == pytest.approx(250)
+@pytest.mark.parametrize(
+    ("h_px", "hfov", "px_per_m", "expected_m"),
+    [
+        # Worked by hand from exact tangents (tan 45° = 1, tan 30° = 1/√3, tan 60° = √3), not from the code:
+        (1920, 90, 250, 3.84),  # 1920 / (2 · 250 · 1)
+        (3840, 90, 250, 7.68),
+        (2560, 90, 125, 10.24),  # the "recognise" level
+        (1920, 60, 250, 1920 * 3**0.5 / 500),  # 6.651…
+        (1920, 120, 250, 1920 / (500 * 3**0.5)),  # 2.217…
+    ],
+)
+def test_the_farthest_distance_for_a_pixel_density_matches_exact_worked_values(h_px, hfov, px_per_m, expected_m):
+    assert spec_check.max_distance_m(h_px, hfov, px_per_m) == pytest.approx(expected_m, rel=1e-12)
