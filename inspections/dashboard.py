@@ -264,12 +264,17 @@ def _timeline(premises, cameras, persons, inspections, flags, warnings):
         premises.responsible_persons.model.history.filter(premises_id=premises.pk).select_related("history_user")
     )
     kinds = {"+": _("created"), "~": _("changed"), "-": _("deleted")}
-    for record in histories:
+    # Each record is compared with the one before it of the same object, paired here in memory:
+    # `record.prev_record` would cost a query per change (the page's queries grew with its history).
+    previous = {}
+    for record in sorted(histories, key=lambda r: (r.history_date, r.history_id)):
+        key = (record.instance_type, record.id)
         who = record.history_user or record.history_change_reason or _("system")
         label = record.instance_type._meta.verbose_name
         changed = ""
-        if record.history_type == "~" and record.prev_record is not None:
-            changed = ", ".join(c.field for c in record.diff_against(record.prev_record).changes)
+        if record.history_type == "~" and key in previous:
+            changed = ", ".join(c.field for c in record.diff_against(previous[key]).changes)
+        previous[key] = record
         events.append((record.history_date, f"{label.capitalize()} {kinds[record.history_type]}", changed, who))
     for i in inspections:
         events.append(
