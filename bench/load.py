@@ -28,7 +28,7 @@ from django.contrib.auth.models import Group, User
 from django.db import connection
 from django.db.models import Max, Min
 
-from registry.api_auth import issue_token
+from api.auth import issue_token
 from registry.models import Kelurahan, Premises, ProtocolRoad
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -20,8 +20,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from perwali_cctv.celery import enqueue
 from registry import personal_data
+from registry.jobs import enqueue
 from registry.models import (
     STANDARD_SETTING_FIELDS,
     Camera,

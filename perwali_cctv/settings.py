@@ -44,8 +44,10 @@ INSTALLED_APPS = [
     "axes",
     "csp",
     "mailer",
+    # The core: registry ← inspections. Feature apps use the core and never each other.
     "registry",
     "inspections",
+    "api",
 ]
 
 MIDDLEWARE = [
@@ -190,22 +192,22 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "inte
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "registry.api_auth.ApiTokenAuthentication",  # first: a bad token answers 401 with WWW-Authenticate
+        "api.auth.ApiTokenAuthentication",  # first: a bad token answers 401 with WWW-Authenticate
         "rest_framework.authentication.SessionAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["registry.api_auth.ModelPermissions"],
-    # Count per client address (perwali_cctv.client_ip), never per a header the client wrote.
+    "DEFAULT_PERMISSION_CLASSES": ["api.auth.ModelPermissions"],
+    # Count per client address (registry.client_ip), never per a header the client wrote.
     "DEFAULT_THROTTLE_CLASSES": [
-        "registry.api_guards.UserRateThrottle",
-        "registry.api_guards.AnonRateThrottle",
+        "api.guards.UserRateThrottle",
+        "api.guards.AnonRateThrottle",
     ],
     # Hostile JSON (deep nesting, lone surrogates, NUL, NaN, huge numbers, big bodies) is a 400.
     "DEFAULT_PARSER_CLASSES": [
-        "registry.api_guards.StrictJSONParser",
+        "api.guards.StrictJSONParser",
         "rest_framework.parsers.FormParser",
         "rest_framework.parsers.MultiPartParser",
     ],
-    "EXCEPTION_HANDLER": "registry.api_guards.exception_handler",
+    "EXCEPTION_HANDLER": "api.guards.exception_handler",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 100,
@@ -243,7 +245,7 @@ LANGUAGE_COOKIE_SAMESITE = "Lax"
 # reverse proxy that overwrites X-Real-IP: HTTP_X_REAL_IP (docs/deployment.md). Used by the
 # login lockout and the registration rate limit, so that clients behind one proxy are not one.
 CLIENT_IP_META_KEY = env("DJANGO_CLIENT_IP_META_KEY", default="REMOTE_ADDR")
-RATELIMIT_IP_META_KEY = "perwali_cctv.client_ip.client_ip"  # never fails on a missing or odd header
+RATELIMIT_IP_META_KEY = "registry.client_ip.client_ip"  # never fails on a missing or odd header
 # Login lockout (django-axes): 5 failures for one username from one address lock that pair
 # for 15 minutes, and 20 failures for one username from any addresses lock that username
 # (perwali_cctv/login_limits.py); a success resets the count. Every attempt is in the admin.
@@ -255,7 +257,7 @@ AXES_HANDLER = "perwali_cctv.login_limits.LoginLimitsHandler"
 AXES_USERNAME_CALLABLE = "perwali_cctv.login_limits.username"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "locked_out.html"
-AXES_CLIENT_IP_CALLABLE = "perwali_cctv.client_ip.client_ip"
+AXES_CLIENT_IP_CALLABLE = "registry.client_ip.client_ip"
 
 # Personal data (UU 27/2022): rejected registrations and their persons are purged this many
 # days after the rejection by the `registry.purge_rejected_registrations` job (audited).

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from perwali_cctv.client_ip import client_ip
+from registry.client_ip import client_ip
 
 from . import spec_check
 from .dates import add_months

@@ -15,7 +15,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from perwali_cctv.celery import enqueue
+from registry.jobs import enqueue
 
 from .models import Camera, Premises
 from .tasks import send_queued_mail

@@ -19,9 +19,9 @@ from django.contrib import admin
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from drf_spectacular.generators import SchemaGenerator
 
+from api.auth import issue_token
 from inspections import services, sweep
 from inspections.models import ComplianceFlag, SweepRun, WarningLetter, WarningStatus
-from registry.api_auth import issue_token
 from registry.models import CameraStandard, Premises
 from registry.registration import hash_secret
 from tests.factories import PremisesFactory, checklist, dome_below_standard

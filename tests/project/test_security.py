@@ -158,7 +158,7 @@ def test_static_files_collect_with_the_production_storage(tmp_path):
 
 
 def test_the_client_address_falls_back_to_the_peer_when_the_header_is_not_an_address(rf, settings):
-    from perwali_cctv.client_ip import client_ip
+    from registry.client_ip import client_ip
 
     settings.CLIENT_IP_META_KEY = "HTTP_X_REAL_IP"
     assert client_ip(rf.get("/", HTTP_X_REAL_IP="203.0.113.7", REMOTE_ADDR="10.0.0.1")) == "203.0.113.7"

@@ -1,4 +1,4 @@
-"""Public JSON endpoints of the registry."""
+"""The public spec check: does this camera meet the city standard?"""
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -7,9 +7,10 @@ from rest_framework import permissions, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from .api_guards import ScopedRateThrottle
-from .models import CameraStandard
-from .serializers import SpecCheckRequestSerializer, SpecCheckResponseSerializer
+from registry.models import CameraStandard
+
+from .guards import ScopedRateThrottle
+from .spec_check_serializers import SpecCheckRequestSerializer, SpecCheckResponseSerializer
 
 
 class SpecCheckView(APIView):

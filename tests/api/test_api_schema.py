@@ -8,8 +8,8 @@ from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import response_schema_conformance
 
+from api.auth import issue_token
 from perwali_cctv.wsgi import application
-from registry.api_auth import issue_token
 
 schema = schemathesis.openapi.from_wsgi("/api/schema/", application)
 

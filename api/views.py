@@ -14,17 +14,26 @@ from django.utils.translation import gettext_lazy as _
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
-from rest_framework import decorators, permissions, response, serializers, viewsets
+from rest_framework import decorators, permissions, response, viewsets
 from rest_framework.exceptions import ValidationError
 from rest_framework.filters import OrderingFilter
 
-from registry import personal_data
-from registry.api_auth import ModelPermissions
-from registry.models import ApiToken, Camera, CameraStandard, Premises, ProtocolRoad, ResponsiblePerson
+from inspections import services
+from inspections.filters import PremisesFilter
+from inspections.models import ComplianceFlag, Inspection, SweepRun, WarningLetter
+from registry.models import ApiToken, Camera, CameraStandard, Premises, ProtocolRoad
 
-from . import services
-from .filters import PremisesFilter
-from .models import ComplianceFlag, Inspection, SweepRun, WarningLetter
+from .auth import ModelPermissions
+from .serializers import (
+    CameraSerializer,
+    FlagSerializer,
+    InspectionSerializer,
+    PremisesSerializer,
+    ProtocolRoadSerializer,
+    StandardSerializer,
+    SweepRunSerializer,
+    WarningSerializer,
+)
 
 UPDATED_SINCE = OpenApiParameter(
     "updated_since", OpenApiTypes.DATETIME, description=_("Only records changed at or after this time (ISO 8601).")
@@ -60,205 +69,6 @@ class ReadOnly(UpdatedSinceMixin, viewsets.ReadOnlyModelViewSet):
     permission_classes = [ModelPermissions]
     filter_backends = [OrderingFilter]
     ordering = ["pk"]
-
-
-# --- serializers ------------------------------------------------------------------------------
-
-
-class ProtocolRoadSerializer(serializers.ModelSerializer):
-    kecamatan = serializers.StringRelatedField()
-
-    class Meta:
-        model = ProtocolRoad
-        fields = ["id", "name", "kecamatan", "geometry", "active"]
-
-
-class PersonSerializer(serializers.ModelSerializer):
-    class Meta:
-        model = ResponsiblePerson
-        fields = ["id", "name", "role", "phone", "email", "nik"]
-        extra_kwargs = {
-            "nik": {"help_text": _("Masked unless the client may see personal data.")},
-            "phone": {"help_text": _("Masked unless the client may see owners' contact data.")},
-            "email": {"help_text": _("Masked unless the client may see owners' contact data.")},
-        }
-
-    def to_representation(self, person):
-        data = super().to_representation(person)
-        user = self.context["request"].user
-        for field in personal_data.rules_for(ResponsiblePerson):
-            data[field] = personal_data.shown(user, ResponsiblePerson, field, data[field])
-        return data
-
-
-class PremisesSerializer(serializers.ModelSerializer):
-    road = serializers.StringRelatedField()
-    kelurahan = serializers.CharField(source="kelurahan.name")
-    kecamatan = serializers.CharField(source="kelurahan.kecamatan.name")
-    responsible_persons = PersonSerializer(many=True)
-
-    class Meta:
-        model = Premises
-        fields = [
-            "id",
-            "name",
-            "category",
-            "ownership",
-            "road",
-            "address",
-            "kelurahan",
-            "kecamatan",
-            "latitude",
-            "longitude",
-            "nib",
-            "designated_on",
-            "source",
-            "verification_status",
-            "rejection_reason",
-            "next_inspection_due",
-            "in_breach",
-            "responsible_persons",
-            "created_at",
-            "updated_at",
-        ]
-
-
-class CameraSerializer(serializers.ModelSerializer):
-    onvif_profiles = serializers.SerializerMethodField()
-    rtsp_url = serializers.SerializerMethodField(help_text=_("Only for clients that may see stream addresses."))
-    meets_standard = serializers.SerializerMethodField()
-    identification_distance_m = serializers.SerializerMethodField()
-
-    class Meta:
-        model = Camera
-        fields = [
-            "id",
-            "premises",
-            "label",
-            "brand",
-            "model",
-            "camera_type",
-            "pan_range_deg",
-            "hfov_wide_deg",
-            "hfov_tele_deg",
-            "optical_zoom",
-            "resolution_h_px",
-            "resolution_v_px",
-            "night_vision",
-            "night_vision_range_m",
-            "retention_days",
-            "onvif_profiles",
-            "rtsp_url",
-            "faces_road",
-            "installed_on",
-            "status",
-            "declared_specs",
-            "meets_standard",
-            "identification_distance_m",
-            "updated_at",
-        ]
-
-    def _result(self, camera):
-        standard = self.context.get("standard")
-        return camera.check_against(standard) if standard else None
-
-    def get_onvif_profiles(self, camera) -> list[str]:
-        return sorted(camera.onvif_profiles)
-
-    def get_rtsp_url(self, camera) -> str | None:
-        # null rather than a mask: a client must never try to connect to a masked address.
-        user = self.context["request"].user
-        return camera.rtsp_url if personal_data.can_see(user, Camera, "rtsp_url") else None
-
-    def get_meets_standard(self, camera) -> bool | None:
-        result = self._result(camera)
-        return None if result is None else result.meets_standard
-
-    def get_identification_distance_m(self, camera) -> float | None:
-        result = self._result(camera)
-        return None if result is None else result.identification_distance_m
-
-
-class InspectionSerializer(serializers.ModelSerializer):
-    class Meta:
-        model = Inspection
-        fields = [
-            "id",
-            "premises",
-            "kind",
-            "planned_on",
-            "performed_on",
-            "result",
-            "corrects",
-            "summary",
-            "recorded_at",
-        ]
-
-
-class FlagSerializer(serializers.ModelSerializer):
-    standard_version = serializers.IntegerField(source="standard.version")
-
-    class Meta:
-        model = ComplianceFlag
-        fields = [
-            "id",
-            "premises",
-            "kind",
-            "severity",
-            "details",
-            "standard_version",
-            "status",
-            "opened_at",
-            "last_confirmed_at",
-            "acknowledged_at",
-            "resolved_at",
-            "resolution_reason",
-        ]
-
-
-class WarningSerializer(serializers.ModelSerializer):
-    class Meta:
-        model = WarningLetter
-        fields = [
-            "id",
-            "premises",
-            "step",
-            "status",
-            "issued_on",
-            "due_on",
-            "approved_at",
-            "closed_on",
-            "closed_reason",
-        ]
-
-
-class StandardSerializer(serializers.ModelSerializer):
-    class Meta:
-        model = CameraStandard
-        exclude = ["created_by"]
-
-
-class SweepRunSerializer(serializers.ModelSerializer):
-    standard_version = serializers.IntegerField(source="standard.version")
-
-    class Meta:
-        model = SweepRun
-        fields = [
-            "id",
-            "as_of",
-            "standard_version",
-            "status",
-            "trigger",
-            "started_at",
-            "finished_at",
-            "premises_evaluated",
-            "premises_obligated",
-            "premises_compliant",
-            "flags_opened",
-            "flags_confirmed",
-            "flags_resolved",
-            "errors",
-        ]
 
 
 # --- viewsets -------------------------------------------------------------------------------

@@ -6,9 +6,9 @@ import pytest
 from django.utils import timezone
 from rest_framework.test import APIClient
 
+from api.auth import issue_token
 from inspections import sweep
 from inspections.models import ComplianceFlag
-from registry.api_auth import issue_token
 from tests.factories import CameraFactory, PremisesFactory, ResponsiblePersonFactory, dome_below_standard
 
 pytestmark = pytest.mark.django_db

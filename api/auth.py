@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions, permissions
 
-from .models import ApiToken
+from registry.models import ApiToken
 
 
 def issue_token(*, name, user, read_only=True):

@@ -1,5 +1,5 @@
 """What stands between the API and a hostile client: a strict JSON parser and throttles that
-count the client's real address (perwali_cctv.client_ip), never a header the client wrote."""
+count the client's real address (registry.client_ip), never a header the client wrote."""
 
 import json
 
@@ -10,7 +10,7 @@ from rest_framework import parsers, throttling, views
 from rest_framework.exceptions import ParseError
 from rest_framework.settings import api_settings
 
-from perwali_cctv.client_ip import client_ip
+from registry.client_ip import client_ip
 
 MAX_JSON_DEPTH = 32  # a camera's specs are one flat object; nothing legitimate nests deeper
 

@@ -2,7 +2,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from .models import Camera, CameraStandard, OnvifProfile
+from registry.models import Camera, CameraStandard, OnvifProfile
 
 # The ONVIF booleans travel as one list, `onvif_profiles`.
 SPEC_FIELDS = [name for name in Camera.SPEC_FIELDS if not name.startswith("onvif_profile_")]
