@@ -204,5 +204,3 @@ class SweepRunSerializer(serializers.ModelSerializer):
             "flags_resolved",
             "errors",
         ]
-
-

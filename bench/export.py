@@ -20,7 +20,8 @@ import _setup  # noqa: F401
 from django.contrib.auth import get_user_model
 from django.db import connection
 
-from inspections.exports import CAMERAS, csv_chunks
+from exports.catalogue import CAMERAS
+from exports.streaming import csv_chunks
 from registry.models import Camera
 
 COLUMNS = [c[2] for c in CAMERAS.columns]

@@ -9,7 +9,7 @@ import datetime
 from celery import shared_task
 from django.utils import timezone
 
-from . import notifications, services, sweep
+from . import services, sweep
 
 
 def _date(value):
@@ -37,11 +37,6 @@ def sweep_chunk(chunk_id):
 @shared_task(name="inspections.warning_ladder", time_limit=600)
 def warning_ladder(as_of=None):
     return services.advance_warning_ladder(_date(as_of))
-
-
-@shared_task(name="inspections.daily_digest", time_limit=600)
-def daily_digest(as_of=None):
-    return notifications.send_daily_digest(_date(as_of))
 
 
 def _user(user_id):

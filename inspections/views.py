@@ -6,14 +6,16 @@ from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from registry.models import Camera, CameraStandard, Premises
 from registry.registration import premises_for_secret
 
-from . import notifications, services
+from . import services
 from .forms import AssignmentForm, InspectionForm
 from .models import (
     CAMERA_CHECKS,
@@ -25,14 +27,6 @@ from .models import (
     Outcome,
     WarningLetter,
 )
-
-
-@login_required
-@permission_required("inspections.view_complianceflag", raise_exception=True)
-def notification_list(request):
-    """What changed since this officer last looked."""
-    changes = notifications.changes_for(request.user, timezone.localdate())
-    return render(request, "inspections/notifications.html", changes)
 
 
 @login_required
@@ -65,7 +59,11 @@ def approve_freeze(request, pk):
         messages.success(request, translation.gettext("The permit freeze recommendation is approved."))
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
-    return redirect("inspections:notifications")
+    # Back to the page the supervisor approved from (the notifications list, the admin…), if it is ours.
+    back = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        back = reverse("inspections:warning-letter", args=[letter.pk])
+    return redirect(back)
 
 
 @never_cache  # the owner's personal data: no shared or browser cache keeps it

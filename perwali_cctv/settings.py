@@ -48,6 +48,9 @@ INSTALLED_APPS = [
     "registry",
     "inspections",
     "api",
+    "dashboard",
+    "exports",
+    "notifications",
 ]
 
 MIDDLEWARE = [
@@ -176,7 +179,7 @@ CELERY_BROKER_CONNECTION_TIMEOUT = 2
 CELERY_BEAT_SCHEDULE = {
     "compliance-sweep-nightly": {"task": "inspections.compliance_sweep", "schedule": crontab(hour=1, minute=0)},
     "warning-ladder-daily": {"task": "inspections.warning_ladder", "schedule": crontab(hour=2, minute=0)},
-    "officer-digest-daily": {"task": "inspections.daily_digest", "schedule": crontab(hour=7, minute=0)},
+    "officer-digest-daily": {"task": "notifications.daily_digest", "schedule": crontab(hour=7, minute=0)},
     "queued-mail-every-minute": {"task": "registry.send_queued_mail", "schedule": 60.0},
     "failed-mail-every-half-hour": {
         "task": "registry.send_queued_mail",

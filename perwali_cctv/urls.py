@@ -21,6 +21,9 @@ urlpatterns = [
     path("", include("api.urls")),
     path("", include("registry.urls")),
     path("", include("inspections.urls")),
+    path("", include("dashboard.urls")),
+    path("", include("exports.urls")),
+    path("", include("notifications.urls")),
     path("status/<str:secret>/", owner_status, name="owner-status"),
 ]
 

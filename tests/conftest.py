@@ -54,6 +54,26 @@ def reference_data(transactional_db):
     importlib.import_module("registry.migrations.0015_contact_data_permission").grant(apps, None)
 
 
+WARNED_ON = datetime.date(2026, 11, 28)
+
+
+@pytest.fixture
+def warned(db):
+    """A premises with a dome below the standard, swept and warned (SP1) on 28 November 2026."""
+    from inspections import services, sweep
+    from inspections.models import WarningLetter
+    from tests.factories import PremisesFactory, ResponsiblePersonFactory, dome_below_standard
+
+    premises = PremisesFactory(
+        name="Toko Peringatan", designated_on=datetime.date(2025, 1, 1), address="Jl. Awang Long No. 9"
+    )
+    ResponsiblePersonFactory(premises=premises, name="Budi Santoso", role="Pemilik")
+    dome_below_standard(premises, label="Depan toko")
+    sweep.run_sweep(WARNED_ON)
+    services.advance_warning_ladder(WARNED_ON)
+    return WarningLetter.objects.get(premises=premises)
+
+
 @pytest.fixture(autouse=True)
 def _fresh_throttle_counters():
     """Throttle counters live in the cache; one test's requests must not throttle the next."""

@@ -85,7 +85,7 @@ EXPECTED = {
     "verification-queue": {"GET": signed_in(*VERIFIERS)},
     "verify-registration": {"GET": POST_ONLY, "POST": signed_in_post(*VERIFIERS)},
     "reject-registration": {"GET": POST_ONLY, "POST": signed_in_post(*VERIFIERS)},
-    "inspections:notifications": {"GET": signed_in(*ALL_STAFF)},
+    "notifications:list": {"GET": signed_in(*ALL_STAFF)},
     "inspections:warning-letter": {"GET": signed_in(*ALL_STAFF)},
     "inspections:approve-freeze": {"GET": POST_ONLY, "POST": signed_in_post("supervisor")},
     "inspections:planning": {"GET": signed_in(*INSPECTORS)},
@@ -94,20 +94,20 @@ EXPECTED = {
     "inspections:correct": {"GET": signed_in(*INSPECTORS), "POST": signed_in_post(*INSPECTORS)},
     "inspections:record": {"GET": signed_in(*INSPECTORS), "POST": signed_in_post(*INSPECTORS)},
     "inspections:sheet": {"GET": signed_in(*ALL_STAFF)},
-    "inspections:dashboard": {"GET": signed_in(*ALL_STAFF)},
-    "inspections:dashboard-map": {"GET": signed_in(*ALL_STAFF)},
-    "inspections:dashboard-map-data": {"GET": signed_in(*ALL_STAFF)},
-    "inspections:dashboard-premises-list": {"GET": signed_in(*ALL_STAFF)},
-    "inspections:dashboard-premises": {"GET": signed_in(*ALL_STAFF)},
-    "inspections:dashboard-flags": {"GET": signed_in(*ALL_STAFF)},
-    "inspections:dashboard-flag-action": {"GET": POST_ONLY, "POST": signed_in_post(*INSPECTORS)},
-    "inspections:dashboard-standard": {"GET": signed_in(*ALL_STAFF), "POST": signed_in_post("supervisor")},
-    "inspections:dashboard-sweep": {"GET": signed_in(*ALL_STAFF), "POST": signed_in_post("supervisor")},
-    "inspections:dashboard-sweep-progress": {"GET": signed_in(*ALL_STAFF)},
-    "inspections:exports": {"GET": signed_in(*EXPORTERS)},
-    "inspections:export-columns": {"GET": signed_in(*ALL_STAFF)},
-    "inspections:export-zip": {"GET": signed_in(*EXPORTERS)},
-    "inspections:export-file": {"GET": signed_in(*EXPORTERS)},
+    "dashboard:overview": {"GET": signed_in(*ALL_STAFF)},
+    "dashboard:map": {"GET": signed_in(*ALL_STAFF)},
+    "dashboard:map-data": {"GET": signed_in(*ALL_STAFF)},
+    "dashboard:premises-list": {"GET": signed_in(*ALL_STAFF)},
+    "dashboard:premises": {"GET": signed_in(*ALL_STAFF)},
+    "dashboard:flags": {"GET": signed_in(*ALL_STAFF)},
+    "dashboard:flag-action": {"GET": POST_ONLY, "POST": signed_in_post(*INSPECTORS)},
+    "dashboard:standard": {"GET": signed_in(*ALL_STAFF), "POST": signed_in_post("supervisor")},
+    "dashboard:sweep": {"GET": signed_in(*ALL_STAFF), "POST": signed_in_post("supervisor")},
+    "dashboard:sweep-progress": {"GET": signed_in(*ALL_STAFF)},
+    "exports:index": {"GET": signed_in(*EXPORTERS)},
+    "exports:columns": {"GET": signed_in(*ALL_STAFF)},
+    "exports:zip": {"GET": signed_in(*EXPORTERS)},
+    "exports:file": {"GET": signed_in(*EXPORTERS)},
     "media": {"GET": everyone(NOT_FOUND)},  # development only; a name that does not exist
 }
 
@@ -234,10 +234,10 @@ def route_url(name, ids, *, wrong_secret=False):
         "inspections:correct": [ids["inspection"]],
         "inspections:record": [ids["premises"]],
         "inspections:sheet": [ids["premises"]],
-        "inspections:dashboard-premises": [ids["premises"]],
-        "inspections:dashboard-flag-action": [ids["flag"]],
-        "inspections:dashboard-sweep-progress": [ids["sweep"]],
-        "inspections:export-file": ["premises"],
+        "dashboard:premises": [ids["premises"]],
+        "dashboard:flag-action": [ids["flag"]],
+        "dashboard:sweep-progress": [ids["sweep"]],
+        "exports:file": ["premises"],
     }
     if name == "media":
         return "/media/no-such-photo.jpg"
@@ -402,4 +402,4 @@ def test_the_matrix_notices_a_route_nobody_decided_on(settings):
     settings.ROOT_URLCONF = "tests.project.urls_with_a_new_page"
     routes = discovered_routes()
     assert "a-new-page" in routes and "a-new-page" not in EXPECTED
-    assert "inspections:dashboard" in routes
+    assert "dashboard:overview" in routes

@@ -73,7 +73,7 @@ def paths(premises, person, camera):
     camera_history = camera.history.order_by("history_id").first().history_id
     admin = "admin:registry_"
     return {
-        "dashboard premises page": (reverse("inspections:dashboard-premises", args=[premises.pk]), "new"),
+        "dashboard premises page": (reverse("dashboard:premises", args=[premises.pk]), "new"),
         "admin premises form (inlines)": (reverse(admin + "premises_change", args=[premises.pk]), "new"),
         "admin person form": (reverse(admin + "responsibleperson_change", args=[person.pk]), "new"),
         "admin person list": (reverse(admin + "responsibleperson_changelist"), "new"),
@@ -92,10 +92,10 @@ def paths(premises, person, camera):
         "API premises": (f"/api/v1/premises/{premises.pk}/", "new"),
         "API premises list": ("/api/v1/premises/", "new"),
         "API cameras": (f"/api/v1/cameras/{camera.pk}/", "new"),
-        "export persons": (reverse("inspections:export-file", args=["responsible_persons"]), "new"),
-        "export cameras": (reverse("inspections:export-file", args=["cameras"]), "none"),
-        "export changes": (reverse("inspections:export-file", args=["changes"]), "old and new"),
-        "export zip": (reverse("inspections:export-zip"), "old and new"),
+        "export persons": (reverse("exports:file", args=["responsible_persons"]), "new"),
+        "export cameras": (reverse("exports:file", args=["cameras"]), "none"),
+        "export changes": (reverse("exports:file", args=["changes"]), "old and new"),
+        "export zip": (reverse("exports:zip"), "old and new"),
     }
 
 
@@ -240,15 +240,16 @@ def test_error_messages_do_not_echo_a_hidden_value(client, corrected, auditor):
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="COPY formats the masks in SQL on PostgreSQL only")
 @pytest.mark.parametrize("role", ROLES)
 def test_the_sql_masks_of_copy_equal_the_python_masks(corrected, role, request):
-    from inspections import exports
+    from exports.catalogue import PERSONS
+    from exports.streaming import copy_chunks
 
     ResponsiblePersonFactory(phone="+62548123456", email="", nik="")
     ResponsiblePersonFactory(phone="+6281122334455", email="a@b.id", nik="6474031212880009")
     user = request.getfixturevalue(role)
-    copied = b"".join(chunk for chunk, _rows in exports.copy_chunks(exports.PERSONS, {}, user)).decode()
+    copied = b"".join(chunk for chunk, _rows in copy_chunks(PERSONS, {}, user)).decode()
     by_copy = [row[4:7] for row in csv.reader(io.StringIO(copied))]
-    by_python = [row[4:7] for row in exports.PERSONS.rows({}, user)]
-    assert exports.PERSONS.header()[4:7] == ["phone", "email", "nik"]
+    by_python = [row[4:7] for row in PERSONS.rows({}, user)]
+    assert PERSONS.header()[4:7] == ["phone", "email", "nik"]
     assert by_copy == by_python and len(by_copy) == 3
     hidden = {f for f in ("phone", "email", "nik") if role not in ALLOWED[f]}
     assert all("•" in by_python[2][i] for i, f in enumerate(("phone", "email", "nik")) if f in hidden)

@@ -17,14 +17,19 @@ AS_OF = datetime.date(2026, 6, 1)
 
 
 def test_every_task_of_ours_acknowledges_late_and_is_requeued_when_its_worker_dies():
-    ours = {name: task for name, task in app.tasks.items() if name.startswith(("registry.", "inspections."))}
+    app.loader.import_default_modules()  # every app's tasks.py, as a worker loads them
+    ours = {
+        name: task
+        for name, task in app.tasks.items()
+        if name.startswith(("registry.", "inspections.", "notifications."))
+    }
     assert set(ours) == {
         "registry.send_queued_mail",
         "registry.purge_rejected_registrations",
         "inspections.compliance_sweep",
         "inspections.sweep_chunk",
         "inspections.warning_ladder",
-        "inspections.daily_digest",
+        "notifications.daily_digest",
     }
     for task in ours.values():
         assert task.acks_late and task.reject_on_worker_lost, task.name

@@ -70,17 +70,17 @@ def stored(supervisor):
 def pages(premises, inspection, letter):
     return [
         reverse("verification-queue"),
-        reverse("inspections:notifications"),
+        reverse("notifications:list"),
         reverse("inspections:warning-letter", args=[letter.pk]),
         reverse("inspections:planning"),
         reverse("inspections:inspection", args=[inspection.pk]),
         reverse("inspections:sheet", args=[premises.pk]),
         reverse("inspections:record", args=[premises.pk]),
-        reverse("inspections:dashboard"),
-        reverse("inspections:dashboard-premises-list"),
-        reverse("inspections:dashboard-premises", args=[premises.pk]),
-        reverse("inspections:dashboard-flags"),
-        reverse("inspections:dashboard-map-data"),
+        reverse("dashboard:overview"),
+        reverse("dashboard:premises-list"),
+        reverse("dashboard:premises", args=[premises.pk]),
+        reverse("dashboard:flags"),
+        reverse("dashboard:map-data"),
         reverse("admin:registry_premises_changelist"),
         reverse("admin:registry_premises_change", args=[premises.pk]),
         reverse("admin:registry_camera_changelist"),
@@ -124,7 +124,7 @@ def _json_escaped(text):
 
 def test_exports_carry_the_text_as_plain_data_in_an_attachment(client, supervisor, stored):
     client.force_login(supervisor)
-    response = client.get(reverse("inspections:export-zip"))
+    response = client.get(reverse("exports:zip"))
     assert response.status_code == 200
     assert response["Content-Type"] == "application/zip" and "attachment" in response["Content-Disposition"]
     archive = zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content)))
@@ -132,6 +132,6 @@ def test_exports_carry_the_text_as_plain_data_in_an_attachment(client, superviso
     names = [row["name"] for row in csv.DictReader(io.StringIO(text["premises.csv"]))]
     assert payload("premises.name") in names  # the auditor gets exactly what was stored
     for name in ("premises", "cameras", "inspections"):
-        single = client.get(reverse("inspections:export-file", args=[name]))
+        single = client.get(reverse("exports:file", args=[name]))
         assert single["Content-Type"].startswith("text/csv") and "attachment" in single["Content-Disposition"]
         assert single["X-Content-Type-Options"] == "nosniff"  # never sniffed into HTML by a browser

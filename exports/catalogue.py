@@ -6,27 +6,15 @@ documented on /exports/columns/. Cells that a spreadsheet would run as a formula
 neutralised; files start with a UTF-8 BOM so that Excel shows Indonesian text correctly.
 """
 
-import csv
-import datetime
 import functools
-import hashlib
-import io
-import json
-import queue
-import tempfile
-import threading
-import zipfile
 
 from django import forms
-from django.contrib.auth.decorators import login_required
-from django.db import connection
 from django.db.models import Q
-from django.http import FileResponse, Http404, StreamingHttpResponse
-from django.shortcuts import render
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from inspections.models import ComplianceFlag, Inspection, InspectionItem, SweepRun, WarningLetter
 from registry import personal_data
+from registry.csv_cells import cell
 from registry.models import (
     AccessLog,
     Camera,
@@ -35,29 +23,7 @@ from registry.models import (
     Premises,
     ProtocolRoad,
     ResponsiblePerson,
-    log_access,
 )
-
-from .access import signed_in_with
-from .models import ComplianceFlag, Inspection, InspectionItem, SweepRun, WarningLetter
-
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def cell(value):
-    """One CSV cell: ISO dates with time zone, JSON for structures, formulas neutralised."""
-    if value is None:
-        return ""
-    if isinstance(value, datetime.datetime):
-        return timezone.localtime(value).isoformat(timespec="microseconds")
-    if isinstance(value, datetime.date):
-        return value.isoformat()
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, (dict, list)):
-        value = json.dumps(value, ensure_ascii=False, sort_keys=True)
-    text = str(value)
-    return "'" + text if text.startswith(FORMULA_START) else text
 
 
 class ExportFilterForm(forms.Form):
@@ -102,6 +68,16 @@ def _dates_q(field, f, is_datetime):
     return q
 
 
+def final_field(model, path):
+    """The model field a column's path (`premises__road__name`) ends on."""
+    if path == "pk":
+        return model._meta.pk
+    parts = path.split("__")
+    for part in parts[:-1]:
+        model = model._meta.get_field(part).related_model
+    return model._meta.get_field(parts[-1])
+
+
 class Export:
     """One file: its columns (name, meaning, field path) and the rows after the filters."""
 
@@ -133,7 +109,7 @@ class Export:
             if len(c) > 3 and c[3] == "present":
                 transforms[i] = _present
             elif len(c) > 3 and c[3] == "mask":
-                field = _final_field(self.model, c[2])
+                field = final_field(self.model, c[2])
                 if not personal_data.can_see(user, field.model, field.name):
                     transforms[i] = functools.partial(personal_data.masked, field.model, field.name)
         for row in values.iterator(chunk_size=2000):
@@ -425,263 +401,3 @@ FILES = {
     e.name: e
     for e in (PREMISES, PERSONS, CAMERAS, INSPECTIONS, ITEMS, FLAGS, WARNINGS, SWEEP_RUNS, CHANGES, ACCESS_LOG)
 }
-
-
-class EchoWriter:
-    """A file for csv.writer that hands each formatted line back, for streaming."""
-
-    def write(self, value):
-        return value
-
-
-def csv_chunks(export, filters, user):
-    """The file as (UTF-8 bytes, rows in them): PostgreSQL's COPY does the work where it can, Python elsewhere."""
-    writer = csv.writer(EchoWriter())
-    yield ("\ufeff" + writer.writerow(export.header())).encode(), 0
-    if connection.vendor == "postgresql" and isinstance(export, Export):
-        yield from copy_chunks(export, filters, user)
-        return
-    for row in export.rows(filters, user):
-        yield writer.writerow(row).encode(), 1
-
-
-# ---------------------------------------------------------------------------
-# PostgreSQL: the same columns formatted by SQL and streamed with COPY, in key ranges
-
-COPY_CHUNK = 50_000
-ZONE = "Asia/Makassar"
-# A text cell starting with one of these is prefixed with ' (formula injection), as in `cell()`.
-SQL_FORMULA_START = "('=', '+', '-', '@', chr(9), chr(13))"
-
-
-def _final_field(model, path):
-    if path == "pk":
-        return model._meta.pk
-    parts = path.split("__")
-    for part in parts[:-1]:
-        model = model._meta.get_field(part).related_model
-    return model._meta.get_field(parts[-1])
-
-
-# The masks of registry/personal_data.py in SQL, for COPY (the parity test compares both on PostgreSQL).
-SQL_MASKS = {
-    "nik": "CASE WHEN {t} = '' THEN '' ELSE left({t}, 4) || repeat('•', length({t}) - 8) || right({t}, 4) END",
-    "phone": "CASE WHEN {t} = '' THEN '' ELSE left({t}, 3) || repeat('•', greatest(length({t}) - 7, 1)) || right({t}, 4) END",
-    "email": (
-        "CASE WHEN {t} = '' THEN '' WHEN position('@' in {t}) = 0 THEN '•••' "
-        "ELSE left({t}, 1) || '•••' || substr({t}, position('@' in {t})) END"
-    ),
-    "rtsp_url": "CASE WHEN {t} = '' THEN '' ELSE '•••' END",
-}
-
-
-def _sql_format(column, field, transform, user):
-    """One column as text, formatted exactly like `cell()` (formulas neutralised, ISO dates in WITA)."""
-    kind = field.get_internal_type()
-    if transform == "present":
-        return f"CASE WHEN COALESCE({column}, '') <> '' THEN 'true' ELSE 'false' END"
-    if kind == "DateTimeField":
-        return (
-            f"to_char({column} AT TIME ZONE '{ZONE}', 'YYYY-MM-DD\"T\"HH24:MI:SS.US') || "
-            f"CASE WHEN {column} IS NULL THEN NULL ELSE '+08:00' END"
-        )
-    if kind == "BooleanField":
-        return f"CASE WHEN {column} THEN 'true' WHEN NOT {column} THEN 'false' END"
-    if kind in ("CharField", "TextField", "EmailField", "SlugField", "GenericIPAddressField"):
-        text = f"{column}::text"
-        if transform == "mask" and not personal_data.can_see(user, field.model, field.name):
-            text = SQL_MASKS[field.name].format(t=text)
-        return f"CASE WHEN left({text}, 1) IN {SQL_FORMULA_START} THEN '''' || {text} ELSE {text} END"
-    return f"{column}::text"
-
-
-def copy_chunks(export, filters, user):
-    """The rows of `export` as CSV made by one COPY, streamed through a bounded queue from a
-    second connection, so that memory stays flat and COPY runs while the response is sent.
-    Inside a transaction (tests, management commands) a second connection would not see its
-    rows: then the same connection copies key ranges of COPY_CHUNK ids instead."""
-    base = export.model.objects.filter(export.filter_q(filters)).order_by("pk")
-    paths = [c[2] for c in export.columns]
-    aliases = [f"c{i}" for i in range(len(paths))]
-    formatted = ", ".join(
-        _sql_format(alias, _final_field(export.model, c[2]), c[3] if len(c) > 3 else None, user)
-        for alias, c in zip(aliases, export.columns, strict=True)
-    )
-
-    def copy_sql(queryset, cursor):
-        sql, params = queryset.values_list(*paths).query.sql_with_params()
-        inner = cursor.mogrify(sql, params).decode()
-        return f"COPY (SELECT {formatted} FROM ({inner}) AS t({', '.join(aliases)})) TO STDOUT WITH CSV"
-
-    if not connection.in_atomic_block:
-        with connection.cursor() as cursor:
-            sql = copy_sql(base, cursor)
-        yield from _copy_in_thread(sql)
-        return
-    last = None
-    while True:
-        chunk = base if last is None else base.filter(pk__gt=last)
-        end = chunk.values_list("pk", flat=True)[COPY_CHUNK - 1 : COPY_CHUNK].first()
-        rows = chunk if end is None else chunk.filter(pk__lte=end)
-        with connection.cursor() as cursor:
-            out = io.BytesIO()
-            cursor.cursor.copy_expert(copy_sql(rows, cursor), out)
-            copied = cursor.cursor.rowcount
-        yield out.getvalue(), copied
-        if end is None:
-            return
-        last = end
-
-
-STREAM_BLOCK = 256 * 1024
-
-
-def _copy_in_thread(sql):
-    """Run COPY on another connection; hand its output over in 256 KB blocks, at most 16 waiting."""
-    blocks = queue.Queue(maxsize=16)
-    done = object()
-    stop = threading.Event()  # the reader went away (client disconnected): abort COPY
-
-    class Writer:
-        def __init__(self):
-            self.buffer = bytearray()
-            self.rows = 0
-
-        def write(self, data):
-            if stop.is_set():
-                raise ExportCancelled
-            self.buffer += data
-            self.rows += 1  # psycopg2 hands COPY TO over one row at a time
-            if len(self.buffer) >= STREAM_BLOCK:
-                blocks.put((bytes(self.buffer), self.rows))
-                self.buffer.clear()
-                self.rows = 0
-
-    def run():
-        writer = Writer()
-        try:
-            with connection.cursor() as cursor:
-                cursor.cursor.copy_expert(sql, writer)
-            blocks.put((bytes(writer.buffer), writer.rows))
-        except ExportCancelled:
-            pass
-        except Exception as error:  # handed to the reader, which raises it
-            blocks.put(error)
-        finally:
-            connection.close()
-            blocks.put(done)
-
-    thread = threading.Thread(target=run, name="export-copy", daemon=True)
-    thread.start()
-    try:
-        while (item := blocks.get()) is not done:
-            if isinstance(item, Exception):
-                raise item
-            yield item
-    finally:
-        stop.set()
-        while thread.is_alive() or not blocks.empty():  # unblock the writer so it can see `stop`
-            try:
-                blocks.get(timeout=0.1)
-            except queue.Empty:
-                pass
-        thread.join()
-
-
-class ExportCancelled(Exception):
-    pass
-
-
-# ---------------------------------------------------------------------------
-# Views
-
-_guard = signed_in_with("registry.export_data")
-
-
-@_guard
-def index(request):
-    return render(
-        request,
-        "inspections/exports.html",
-        {"form": ExportFilterForm(request.GET or None), "files": FILES, "query": request.GET.urlencode()},
-    )
-
-
-@login_required
-def columns(request):
-    return render(request, "inspections/export_columns.html", {"files": FILES})
-
-
-def _filters(request):
-    form = ExportFilterForm(request.GET)
-    if not form.is_valid():
-        return None, form
-    return form.cleaned_data, form
-
-
-@_guard
-def download(request, name):
-    export = FILES.get(name)
-    if export is None:
-        raise Http404
-    filters, form = _filters(request)
-    if filters is None:
-        return render(request, "inspections/exports.html", {"form": form, "files": FILES}, status=400)
-    log = log_access(request, AccessLog.Action.EXPORT, f"{name}.csv", filters=form.as_dict())
-
-    def counted():
-        rows = 0
-        for data, n in csv_chunks(export, filters, request.user):
-            rows += n
-            yield data
-        AccessLog.objects.filter(pk=log.pk).update(rows=rows)  # known once the stream has ended
-
-    response = StreamingHttpResponse(counted(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
-    return response
-
-
-@_guard
-def download_zip(request):
-    filters, form = _filters(request)
-    if filters is None:
-        return render(request, "inspections/exports.html", {"form": form, "files": FILES}, status=400)
-    exported_at = timezone.now()
-    spool = tempfile.TemporaryFile()  # on disk: memory stays flat whatever the size
-    summary = []
-    with zipfile.ZipFile(spool, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-        for name, export in FILES.items():
-            digest, rows = hashlib.sha256(), 0
-            with archive.open(f"{name}.csv", "w") as member:
-                for data, n in csv_chunks(export, filters, request.user):
-                    digest.update(data)
-                    member.write(data)
-                    rows += n
-            summary.append((f"{name}.csv", rows, digest.hexdigest()))
-        standard = CameraStandard.objects.in_force(timezone.localdate())
-        info = io.StringIO()
-        writer = csv.writer(info)
-        writer.writerow(["file", "rows", "sha256", "exported_at", "exported_by", "standard_version", "filter"])
-        for file_name, rows, sha in summary:
-            writer.writerow(
-                [
-                    file_name,
-                    rows,
-                    sha,
-                    cell(exported_at),
-                    request.user.get_username(),
-                    standard.version if standard else "",
-                    cell(form.as_dict()),
-                ]
-            )
-        archive.writestr("feed_info.csv", "\ufeff" + info.getvalue())
-    log_access(
-        request, AccessLog.Action.EXPORT, "all.zip", filters=form.as_dict(), rows=sum(r for _f, r, _s in summary)
-    )
-    spool.seek(0)
-    return FileResponse(
-        spool,
-        as_attachment=True,
-        filename=f"cctv-registry-{exported_at:%Y%m%d-%H%M}.zip",
-        content_type="application/zip",
-    )

@@ -9,8 +9,8 @@ import zipfile
 import pytest
 from django.utils import timezone
 
+from exports.catalogue import FILES
 from inspections import services, sweep
-from inspections.exports import FILES
 from registry.models import AccessLog, Camera, Premises
 from tests.factories import CameraFactory, PremisesFactory, ResponsiblePersonFactory, checklist, dome_below_standard
 
@@ -157,7 +157,8 @@ def test_viewing_an_unmasked_nik_is_logged(client, supervisor, registry_data):
 def test_outside_a_transaction_copy_streams_from_a_second_connection_and_stops_when_the_reader_does(auditor):
     import threading
 
-    from inspections.exports import CAMERAS, csv_chunks
+    from exports.catalogue import CAMERAS
+    from exports.streaming import csv_chunks
 
     for n in range(30):
         CameraFactory(premises=PremisesFactory(name=f"P{n}"), label=f"K{n}")

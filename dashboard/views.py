@@ -20,7 +20,20 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from inspections import services, tasks
+from inspections.access import signed_in_with
+from inspections.filters import COMPLIANCE_CHOICES, PremisesFilter, obligated_q, premises_with_status
+from inspections.models import (
+    CURRENT,
+    UNRESOLVED,
+    ComplianceFlag,
+    SweepRun,
+    SweepStatus,
+    WarningLetter,
+    WarningStatus,
+)
 from registry import personal_data
+from registry.csv_cells import EchoWriter, cell
 from registry.jobs import enqueue
 from registry.models import (
     STANDARD_SETTING_FIELDS,
@@ -29,20 +42,6 @@ from registry.models import (
     Premises,
     ProtocolRoad,
     ResponsiblePerson,
-)
-
-from . import services, tasks
-from .access import signed_in_with
-from .exports import EchoWriter, cell
-from .filters import COMPLIANCE_CHOICES, PremisesFilter, obligated_q, premises_with_status
-from .models import (
-    CURRENT,
-    UNRESOLVED,
-    ComplianceFlag,
-    SweepRun,
-    SweepStatus,
-    WarningLetter,
-    WarningStatus,
 )
 
 PAGE_SIZE = 50
@@ -86,7 +85,7 @@ def overview(request):
     last_run = SweepRun.objects.select_related("standard").first()
     return render(
         request,
-        "inspections/dashboard/overview.html",
+        "dashboard/overview.html",
         {
             "totals": totals,
             "percent": {k: _percent(totals[k], totals["obligated"]) for k in ("compliant", "overdue")},
@@ -160,7 +159,7 @@ def premises_list(request):
     query.pop("page", None)
     return render(
         request,
-        "inspections/dashboard/premises_list.html",
+        "dashboard/premises_list.html",
         {
             "filter": filterset,
             "page": page,
@@ -241,7 +240,7 @@ def premises_detail(request, pk):
     warnings = list(premises.warnings.order_by("-issued_on", "-pk"))
     return render(
         request,
-        "inspections/dashboard/premises_detail.html",
+        "dashboard/premises_detail.html",
         {
             "premises": premises,
             "persons": persons,
@@ -319,7 +318,7 @@ def map_page(request):
         near = _premises_near(**form.cleaned_data)
     return render(
         request,
-        "inspections/dashboard/map.html",
+        "dashboard/map.html",
         {
             "roads": ProtocolRoad.objects.filter(active=True).order_by("name"),
             "form": form,
@@ -379,7 +378,7 @@ def map_data(request):
                 "name": p.name,
                 "status": s,
                 "label": str(labels[s]),
-                "url": reverse("inspections:dashboard-premises", args=[p.pk]),
+                "url": reverse("dashboard:premises", args=[p.pk]),
             }
         )
     roads = [
@@ -411,7 +410,7 @@ def flag_queue(request):
     )
     return render(
         request,
-        "inspections/dashboard/flags.html",
+        "dashboard/flags.html",
         {
             "page": page,
             "officers": officers,
@@ -455,9 +454,7 @@ def flag_action(request, pk):
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     return redirect(
-        request.POST.get("next")
-        if str(request.POST.get("next", "")).startswith("/dashboard/")
-        else "inspections:dashboard-flags"
+        request.POST.get("next") if str(request.POST.get("next", "")).startswith("/dashboard/") else "dashboard:flags"
     )
 
 
@@ -493,12 +490,12 @@ def standard_page(request):
                 _("Standard v%(version)s saved; in force from %(date)s.")
                 % {"version": standard.version, "date": standard.effective_from},
             )
-            return redirect("inspections:dashboard-standard")
+            return redirect("dashboard:standard")
     elif request.method == "POST":
         raise PermissionDenied
     return render(
         request,
-        "inspections/dashboard/standard.html",
+        "dashboard/standard.html",
         {
             "standards": standards,
             "form": form,
@@ -518,11 +515,11 @@ def sweep_page(request):
             messages.success(request, _("The sweep has started."))
         else:
             messages.error(request, _("The job queue is not reachable, so the sweep did not start. Try again later."))
-        return redirect("inspections:dashboard-sweep")
+        return redirect("dashboard:sweep")
     runs = list(SweepRun.objects.select_related("standard", "started_by")[:20])
     return render(
         request,
-        "inspections/dashboard/sweep.html",
+        "dashboard/sweep.html",
         {
             "runs": runs,
             "can_start": request.user.has_perm("inspections.start_sweep"),

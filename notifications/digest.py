@@ -10,7 +10,7 @@ from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
-from .models import CURRENT, ComplianceFlag, NotificationCursor, SweepRun, WarningLetter, WarningStatus
+from inspections.models import CURRENT, ComplianceFlag, NotificationCursor, SweepRun, WarningLetter, WarningStatus
 
 LIST_LIMIT = 50
 DUE_SOON_DAYS = 2
@@ -69,9 +69,9 @@ def send_daily_digest(as_of: datetime.date):
     recipients = list(digest_recipients())
     with translation.override(settings.LANGUAGE_CODE):
         context = {**changes, "site_url": settings.SITE_URL}
-        subject = render_to_string("inspections/email/digest_subject.txt", context).strip()
-        text = render_to_string("inspections/email/digest.txt", context)
-        html = render_to_string("inspections/email/digest.html", context)
+        subject = render_to_string("notifications/email/digest_subject.txt", context).strip()
+        text = render_to_string("notifications/email/digest.txt", context)
+        html = render_to_string("notifications/email/digest.html", context)
     for user in recipients:
         message = EmailMultiAlternatives(subject, text, settings.DEFAULT_FROM_EMAIL, [user.email])
         message.attach_alternative(html, "text/html")

@@ -3,13 +3,12 @@
 import datetime
 
 import pytest
-from django.core import mail
 from django.core.exceptions import ValidationError
 
-from inspections import notifications, services, sweep
+from inspections import services
 from inspections.models import WarningLetter
 from registry.models import Premises
-from tests.factories import PremisesFactory, ResponsiblePersonFactory, checklist, dome_below_standard
+from tests.factories import PremisesFactory, checklist
 
 pytestmark = pytest.mark.django_db
 AS_OF = datetime.date(2026, 11, 28)
@@ -51,18 +50,6 @@ def test_an_inspection_in_the_future_is_refused_and_nothing_is_stored():
     assert premises.inspections.count() == 0
 
 
-@pytest.fixture
-def warned():
-    premises = PremisesFactory(
-        name="Toko Peringatan", designated_on=datetime.date(2025, 1, 1), address="Jl. Awang Long No. 9"
-    )
-    ResponsiblePersonFactory(premises=premises, name="Budi Santoso", role="Pemilik")
-    dome_below_standard(premises, label="Depan toko")
-    sweep.run_sweep(AS_OF)
-    services.advance_warning_ladder(AS_OF)
-    return WarningLetter.objects.get(premises=premises)
-
-
 def test_the_warning_letter_is_printable_in_indonesian_with_findings_and_deadline(client, officer, warned):
     client.force_login(officer)
     page = client.get(f"/warnings/{warned.pk}/letter/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
@@ -78,38 +65,6 @@ def test_the_letter_needs_a_login_and_the_permission(client, warned, django_user
     nobody = django_user_model.objects.create_user("nobody", password="x")
     client.force_login(nobody)
     assert client.get(f"/warnings/{warned.pk}/letter/").status_code == 403
-
-
-def test_an_officer_sees_what_changed_since_last_time_and_then_nothing_new(client, officer, warned):
-    client.force_login(officer)
-    first = client.get("/notifications/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
-    assert "2 new flags" in first and "Toko Peringatan" in first  # below standard, overdue
-    second = client.get("/notifications/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
-    assert "0 new flags" in second
-
-
-def test_the_daily_digest_goes_to_officers_and_supervisors_with_text_and_html(officer, supervisor, auditor, warned):
-    officer.email, supervisor.email, auditor.email = "o@example.id", "s@example.id", "a@example.id"
-    for user in (officer, supervisor, auditor):
-        user.save()
-    assert notifications.send_daily_digest(AS_OF) == 2
-    assert sorted(m.to[0] for m in mail.outbox) == ["o@example.id", "s@example.id"]
-    message = mail.outbox[0]
-    assert "Toko Peringatan" in message.body
-    html = message.alternatives[0]
-    assert html[1] == "text/html" and "Toko Peringatan" in html[0]
-
-
-def test_a_supervisor_approves_from_the_notifications_page_and_an_officer_cannot(client, officer, supervisor, warned):
-    WarningLetter.objects.filter(pk=warned.pk).update(step="freeze", status="awaiting_approval", due_on=None)
-    client.force_login(officer)
-    assert client.post(f"/warnings/{warned.pk}/approve/").status_code == 403
-    client.force_login(supervisor)
-    response = client.post(f"/warnings/{warned.pk}/approve/")
-    assert response.status_code == 302
-    warned.refresh_from_db()
-    assert warned.status == "active" and warned.approved_by == supervisor
-    assert client.post(f"/warnings/{warned.pk}/approve/").status_code == 302  # twice: a clear message, no error
 
 
 def test_the_demo_shows_flags_and_warnings_at_several_steps_and_seeding_twice_changes_nothing(settings):

@@ -1,0 +1,43 @@
+"""What staff are told: the changes since they last looked, the daily digest, approvals from the list."""
+
+import pytest
+from django.core import mail
+
+from inspections.models import WarningLetter
+from notifications import digest
+from tests.conftest import WARNED_ON as AS_OF
+
+pytestmark = pytest.mark.django_db
+
+
+def test_an_officer_sees_what_changed_since_last_time_and_then_nothing_new(client, officer, warned):
+    client.force_login(officer)
+    first = client.get("/notifications/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "2 new flags" in first and "Toko Peringatan" in first  # below standard, overdue
+    second = client.get("/notifications/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "0 new flags" in second
+
+
+def test_the_daily_digest_goes_to_officers_and_supervisors_with_text_and_html(officer, supervisor, auditor, warned):
+    officer.email, supervisor.email, auditor.email = "o@example.id", "s@example.id", "a@example.id"
+    for user in (officer, supervisor, auditor):
+        user.save()
+    assert digest.send_daily_digest(AS_OF) == 2
+    assert sorted(m.to[0] for m in mail.outbox) == ["o@example.id", "s@example.id"]
+    message = mail.outbox[0]
+    assert "Toko Peringatan" in message.body
+    html = message.alternatives[0]
+    assert html[1] == "text/html" and "Toko Peringatan" in html[0]
+
+
+def test_a_supervisor_approves_from_the_notifications_page_and_an_officer_cannot(client, officer, supervisor, warned):
+    WarningLetter.objects.filter(pk=warned.pk).update(step="freeze", status="awaiting_approval", due_on=None)
+    client.force_login(officer)
+    assert client.post(f"/warnings/{warned.pk}/approve/").status_code == 403
+    client.force_login(supervisor)
+    response = client.post(f"/warnings/{warned.pk}/approve/", {"next": "/notifications/"})
+    assert response.status_code == 302 and response["Location"] == "/notifications/"  # back where it was approved
+    warned.refresh_from_db()
+    assert warned.status == "active" and warned.approved_by == supervisor
+    again = client.post(f"/warnings/{warned.pk}/approve/", {"next": "https://evil.example/"})
+    assert again.status_code == 302 and again["Location"] == f"/warnings/{warned.pk}/letter/"  # twice: no error
