@@ -10,7 +10,17 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from registry.models import CameraStandard, Premises, in_choices
-from registry.spec_check import message_for
+
+from .choices import (  # noqa: F401 (the choices are part of this module's names too)
+    FlagStatus,
+    InspectionCheck,
+    InspectionResult,
+    Outcome,
+    Severity,
+    WarningStatus,
+    WarningStep,
+)
+from .rules import RULES_BY_KIND, FlagKind
 
 # ---------------------------------------------------------------------------
 # Inspections (Perwali: monitoring and evaluation every 6 months), their checklist and evidence
@@ -21,12 +31,6 @@ class InspectionKind(models.TextChoices):
     FOLLOW_UP = "follow_up", _("Follow-up after a warning")
     VERIFICATION = "verification", _("Verification of a new registration")
     COMPLAINT = "complaint", _("Complaint")
-
-
-class InspectionResult(models.TextChoices):
-    PASS = "pass", _("Pass")
-    PARTIAL = "partial", _("Partial")
-    FAIL = "fail", _("Fail")
 
 
 class Inspection(models.Model):
@@ -88,28 +92,8 @@ class Inspection(models.Model):
             raise ValidationError({"performed_on": _("An inspection cannot be performed in the future.")})
 
 
-class InspectionCheck(models.TextChoices):
-    # Per camera
-    PRESENT_WORKING = "present_working", _("Present and working")
-    FACES_ROAD = "faces_road", _("Faces the public road")
-    PAN_VERIFIED = "pan_verified", _("Pan range verified")
-    FACE_TEST = "face_test", _("Face test passed at the required distance")
-    NIGHT_USABLE = "night_usable", _("Night picture usable")
-    RETENTION_VERIFIED = "retention_verified", _("Recording retention verified")
-    STREAM_REACHABLE = "stream_reachable", _("Stream reachable (ONVIF/RTSP)")
-    # Per premises
-    SIGNAGE = "signage", _("Signage that CCTV operates is present")
-    NO_PRIVATE_AREAS = "no_private_areas", _("No camera covers private areas")
-
-
 CAMERA_CHECKS = [c for c in InspectionCheck if c not in (InspectionCheck.SIGNAGE, InspectionCheck.NO_PRIVATE_AREAS)]
 PREMISES_CHECKS = [InspectionCheck.SIGNAGE, InspectionCheck.NO_PRIVATE_AREAS]
-
-
-class Outcome(models.TextChoices):
-    PASS = "pass", _("Pass")
-    FAIL = "fail", _("Fail")
-    NOT_CHECKED = "not_checked", _("Not checked")
 
 
 class InspectionItem(models.Model):
@@ -189,28 +173,6 @@ class InspectionAssignment(models.Model):
 
 # ---------------------------------------------------------------------------
 # Compliance flags: one premises breaks one rule
-
-
-class FlagKind(models.TextChoices):
-    NO_CAMERA = "no_camera", _("No camera registered")
-    TOO_FEW_ROAD_CAMERAS = "too_few_road_cameras", _("Too few cameras facing the road")
-    CAMERA_BELOW_STANDARD = "camera_below_standard", _("Camera below the standard")
-    NOT_CONNECTABLE = "not_connectable", _("Not connectable to the command centre")
-    INSPECTION_OVERDUE = "inspection_overdue", _("Inspection overdue")
-    INSPECTION_FAILED = "inspection_failed", _("Last inspection failed")
-    UNVERIFIED = "unverified", _("Registration unverified after the grace period")
-
-
-class Severity(models.TextChoices):
-    HIGH = "high", _("High")
-    MEDIUM = "medium", _("Medium")
-    LOW = "low", _("Low")
-
-
-class FlagStatus(models.TextChoices):
-    OPEN = "open", _("Open")
-    ACKNOWLEDGED = "acknowledged", _("Acknowledged")
-    RESOLVED = "resolved", _("Resolved")
 
 
 UNRESOLVED = Q(status__in=[FlagStatus.OPEN, FlagStatus.ACKNOWLEDGED])
@@ -332,31 +294,8 @@ class ComplianceFlag(models.Model):
 
     def finding_lines(self):
         """The flag in plain words, in the active language: what is wrong, camera by camera."""
-        details = self.details or {}
-        if self.kind in (FlagKind.CAMERA_BELOW_STANDARD, FlagKind.NOT_CONNECTABLE):
-            return [
-                f"{camera['label']}: {message_for(f['rule'], f['required'], f['actual'])}"
-                for camera in details.get("cameras", [])
-                for f in camera["findings"]
-            ]
-        if self.kind == FlagKind.TOO_FEW_ROAD_CAMERAS:
-            return [
-                _("%(actual)s working camera(s) face the road; the standard asks at least %(required)s.")
-                % {"actual": details.get("actual"), "required": details.get("required")}
-            ]
-        if self.kind == FlagKind.INSPECTION_OVERDUE:
-            return [_("The inspection was due on %(date)s.") % {"date": details.get("due_on")}]
-        if self.kind == FlagKind.INSPECTION_FAILED:
-            result = (
-                InspectionResult(details["result"]).label if details.get("result") in InspectionResult.values else ""
-            )
-            return [_("Result of the last inspection: %(result)s.") % {"result": result}]
-        if self.kind == FlagKind.UNVERIFIED:
-            return [
-                _("Registered on %(date)s and not verified within %(days)s days.")
-                % {"date": details.get("registered_on"), "days": details.get("grace_period_days")}
-            ]
-        return [self.get_kind_display()]
+        rule = RULES_BY_KIND.get(self.kind)
+        return rule.wording(self.details or {}) if rule else [self.get_kind_display()]
 
 
 # ---------------------------------------------------------------------------
@@ -433,21 +372,6 @@ class SweepChunk(models.Model):
 
 # ---------------------------------------------------------------------------
 # The warning ladder (Perwali Pasal 15): SP1 → SP2 → SP3 → permit freeze → revocation
-
-
-class WarningStep(models.TextChoices):
-    SP1 = "sp1", _("First written warning (SP1)")
-    SP2 = "sp2", _("Second written warning (SP2)")
-    SP3 = "sp3", _("Third written warning (SP3)")
-    FREEZE = "freeze", _("Building permit freeze recommended")
-    REVOCATION = "revocation", _("Building permit revocation recommended")
-
-
-class WarningStatus(models.TextChoices):
-    AWAITING_APPROVAL = "awaiting_approval", _("Awaiting a supervisor's approval")
-    ACTIVE = "active", _("In force")
-    ESCALATED = "escalated", _("Escalated to the next step")
-    CLOSED = "closed", _("Closed: the premises complies")
 
 
 CURRENT = Q(status__in=[WarningStatus.AWAITING_APPROVAL, WarningStatus.ACTIVE])

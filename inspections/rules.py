@@ -23,34 +23,18 @@ Where each rule comes from (DOMAIN.md sections 1 and 3):
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cached_property
+
+from django.db import models
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from registry import spec_check
 from registry.dates import add_months
 
-from .models import FlagKind, InspectionCheck, InspectionResult, Outcome, Severity, WarningStatus, WarningStep
-
-SEVERITY = {
-    FlagKind.NO_CAMERA: Severity.HIGH,
-    FlagKind.TOO_FEW_ROAD_CAMERAS: Severity.MEDIUM,
-    FlagKind.CAMERA_BELOW_STANDARD: Severity.MEDIUM,
-    FlagKind.NOT_CONNECTABLE: Severity.MEDIUM,
-    FlagKind.INSPECTION_OVERDUE: Severity.LOW,
-    FlagKind.INSPECTION_FAILED: Severity.HIGH,
-    FlagKind.UNVERIFIED: Severity.LOW,
-}
-
-# What the owner must put right, and so what the warning ladder counts. An overdue
-# inspection or an unverified registration is the city's work, not the owner's breach.
-WARNABLE_KINDS = frozenset(
-    {
-        FlagKind.NO_CAMERA,
-        FlagKind.TOO_FEW_ROAD_CAMERAS,
-        FlagKind.CAMERA_BELOW_STANDARD,
-        FlagKind.NOT_CONNECTABLE,
-        FlagKind.INSPECTION_FAILED,
-    }
-)
+from .choices import InspectionCheck, InspectionResult, Outcome, Severity, WarningStatus, WarningStep
 
 CONNECTIVITY_RULES = frozenset({"onvif", "rtsp"})
 
@@ -68,6 +52,198 @@ class PremisesFacts:
     cameras: tuple = ()  # camera-like objects: pk, label, status, faces_road and the spec fields
 
 
+class Judging:
+    """One premises judged on `as_of` under `standard`: what several rules read, computed once."""
+
+    def __init__(self, facts, standard, as_of, check):
+        self.facts, self.standard, self.as_of, self.check = facts, standard, as_of, check
+
+    @cached_property
+    def registered(self):
+        return [c for c in self.facts.cameras if c.status != "removed"]
+
+    @cached_property
+    def working(self):
+        return [c for c in self.registered if c.status == "active"]
+
+    @cached_property
+    def findings_by_camera(self):
+        """(camera, spec findings, connectivity findings) for each camera the standard judges."""
+        judged = [c for c in self.working if c.faces_road] if self.standard.judge_road_cameras_only else self.working
+        result = []
+        for camera in judged:
+            findings = self.check(camera, self.standard).findings
+            spec = [f.as_dict() for f in findings if f.rule not in CONNECTIVITY_RULES]
+            link = [f.as_dict() for f in findings if f.rule in CONNECTIVITY_RULES]
+            result.append((camera, spec, link))
+        return result
+
+
+# --- the checks: each returns the breach's details, or None when the premises complies -------
+
+
+def _unverified(j):
+    f = j.facts
+    if f.verification_status == "pending" and j.as_of > f.registered_on + datetime.timedelta(
+        days=j.standard.grace_period_days
+    ):
+        return {"registered_on": f.registered_on.isoformat(), "grace_period_days": j.standard.grace_period_days}
+    return None
+
+
+def _no_camera(j):
+    return {} if not j.registered else None
+
+
+def _too_few_road_cameras(j):
+    required = j.standard.min_road_cameras_for(j.facts.category)
+    facing = sum(1 for c in j.working if c.faces_road)
+    if j.registered and facing < required:
+        return {"required": required, "actual": facing, "category": j.facts.category}
+    return None
+
+
+def _cameras_with(j, which):
+    cameras = [
+        {"id": camera.pk, "label": camera.label, "findings": findings}
+        for camera, spec, link in j.findings_by_camera
+        if (findings := spec if which == "spec" else link)
+    ]
+    return {"cameras": cameras} if cameras else None
+
+
+def _inspection_overdue(j):
+    due = j.facts.next_inspection_due
+    return {"due_on": due.isoformat()} if due is not None and due < j.as_of else None
+
+
+def _inspection_failed(j):
+    result = j.facts.last_inspection_result
+    return {"result": result} if result in (InspectionResult.FAIL, InspectionResult.PARTIAL) else None
+
+
+# --- the wording of each finding, in the active language ------------------------------------
+
+
+def _camera_lines(details):
+    return [
+        f"{camera['label']}: {spec_check.message_for(f['rule'], f['required'], f['actual'])}"
+        for camera in details.get("cameras", [])
+        for f in camera["findings"]
+    ]
+
+
+def _result_label(details):
+    return InspectionResult(details["result"]).label if details.get("result") in InspectionResult.values else ""
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One premises rule: the flag it raises, how grave, whether the ladder warns for it, what it
+    enforces, its check (details or None) and its wording. `obligation`: judged only once the
+    premises is designated (the registration rule is judged before)."""
+
+    name: str
+    kind: str
+    label: str
+    severity: str
+    warnable: bool  # the owner must put it right; overdue and unverified are the city's work
+    enforces: str
+    check: Callable[[Judging], dict | None]
+    wording: Callable[[dict], list[str]]
+    obligation: bool = True
+
+
+# The rules table. A new premises rule is one entry here plus its test; the flag kinds, their
+# severities, the ladder's kinds and the finding lines all derive from it. (Adding a kind changes
+# the flag field's choices: run `makemigrations`.)
+RULES = (
+    Rule(
+        "NO_CAMERA",
+        "no_camera",
+        gettext_lazy("No camera registered"),
+        Severity.HIGH,
+        True,
+        "Perwali 25/2019: every building on a protocol road runs CCTV",
+        _no_camera,
+        lambda d: [_("No camera registered")],
+    ),
+    Rule(
+        "TOO_FEW_ROAD_CAMERAS",
+        "too_few_road_cameras",
+        gettext_lazy("Too few cameras facing the road"),
+        Severity.MEDIUM,
+        True,
+        "settings min_road_cameras, min_road_cameras_by_category",
+        _too_few_road_cameras,
+        lambda d: [
+            _("%(actual)s working camera(s) face the road; the standard asks at least %(required)s.")
+            % {"actual": d.get("actual"), "required": d.get("required")}
+        ],
+    ),
+    Rule(
+        "CAMERA_BELOW_STANDARD",
+        "camera_below_standard",
+        gettext_lazy("Camera below the standard"),
+        Severity.MEDIUM,
+        True,
+        "the spec check (pan, face, resolution, retention, night vision); setting judge_road_cameras_only",
+        lambda j: _cameras_with(j, "spec"),
+        _camera_lines,
+    ),
+    Rule(
+        "NOT_CONNECTABLE",
+        "not_connectable",
+        gettext_lazy("Not connectable to the command centre"),
+        Severity.MEDIUM,
+        True,
+        "Perwali 25/2019: connected into one city system (ONVIF and RTSP findings)",
+        lambda j: _cameras_with(j, "link"),
+        _camera_lines,
+    ),
+    Rule(
+        "INSPECTION_OVERDUE",
+        "inspection_overdue",
+        gettext_lazy("Inspection overdue"),
+        Severity.LOW,
+        False,
+        "Perwali monitoring every 6 months: setting inspection_interval_months",
+        _inspection_overdue,
+        lambda d: [_("The inspection was due on %(date)s.") % {"date": d.get("due_on")}],
+    ),
+    Rule(
+        "INSPECTION_FAILED",
+        "inspection_failed",
+        gettext_lazy("Last inspection failed"),
+        Severity.HIGH,
+        True,
+        "Perwali monitoring and evaluation: the last valid inspection failed or was partial",
+        _inspection_failed,
+        lambda d: [_("Result of the last inspection: %(result)s.") % {"result": _result_label(d)}],
+    ),
+    Rule(
+        "UNVERIFIED",
+        "unverified",
+        gettext_lazy("Registration unverified after the grace period"),
+        Severity.LOW,
+        False,
+        "setting grace_period_days",
+        _unverified,
+        lambda d: [
+            _("Registered on %(date)s and not verified within %(days)s days.")
+            % {"date": d.get("registered_on"), "days": d.get("grace_period_days")}
+        ],
+        obligation=False,
+    ),
+)
+
+FlagKind = models.TextChoices("FlagKind", [(r.name, (r.kind, r.label)) for r in RULES])
+FlagKind.__doc__ = "The kinds of compliance flag, one per rule of RULES."
+RULES_BY_KIND = {r.kind: r for r in RULES}
+SEVERITY = {r.kind: r.severity for r in RULES}
+WARNABLE_KINDS = frozenset(r.kind for r in RULES if r.warnable)
+
+
 @dataclass(frozen=True)
 class Breach:
     kind: str
@@ -79,57 +255,19 @@ class Breach:
 
 
 def evaluate_premises(facts: PremisesFacts, standard, as_of: datetime.date, check=spec_check.check_camera):
-    """Every rule the premises breaks on `as_of` under `standard`.
+    """Every rule the premises breaks on `as_of` under `standard`, in the table's order.
 
     `check` is the camera spec check; the sweep passes a memoised copy of it.
     """
+    judging = Judging(facts, standard, as_of, check)
+    obliged = facts.designated_on is not None and facts.designated_on <= as_of
     breaches = []
-    if facts.verification_status == "pending" and as_of > facts.registered_on + datetime.timedelta(
-        days=standard.grace_period_days
-    ):
-        breaches.append(
-            Breach(
-                FlagKind.UNVERIFIED,
-                {"registered_on": facts.registered_on.isoformat(), "grace_period_days": standard.grace_period_days},
-            )
-        )
-
-    if facts.designated_on is None or facts.designated_on > as_of:
-        return breaches  # not (yet) obliged: only the registration itself is judged
-
-    registered = [c for c in facts.cameras if c.status != "removed"]
-    working = [c for c in registered if c.status == "active"]
-    if not registered:
-        breaches.append(Breach(FlagKind.NO_CAMERA, {}))
-
-    required = standard.min_road_cameras_for(facts.category)
-    facing = sum(1 for c in working if c.faces_road)
-    if registered and facing < required:
-        breaches.append(
-            Breach(FlagKind.TOO_FEW_ROAD_CAMERAS, {"required": required, "actual": facing, "category": facts.category})
-        )
-
-    below, unconnectable = [], []
-    judged = [c for c in working if c.faces_road] if standard.judge_road_cameras_only else working
-    for camera in judged:
-        findings = check(camera, standard).findings
-        spec = [f.as_dict() for f in findings if f.rule not in CONNECTIVITY_RULES]
-        link = [f.as_dict() for f in findings if f.rule in CONNECTIVITY_RULES]
-        if spec:
-            below.append({"id": camera.pk, "label": camera.label, "findings": spec})
-        if link:
-            unconnectable.append({"id": camera.pk, "label": camera.label, "findings": link})
-    if below:
-        breaches.append(Breach(FlagKind.CAMERA_BELOW_STANDARD, {"cameras": below}))
-    if unconnectable:
-        breaches.append(Breach(FlagKind.NOT_CONNECTABLE, {"cameras": unconnectable}))
-
-    if facts.next_inspection_due is not None and facts.next_inspection_due < as_of:
-        breaches.append(Breach(FlagKind.INSPECTION_OVERDUE, {"due_on": facts.next_inspection_due.isoformat()}))
-
-    if facts.last_inspection_result in (InspectionResult.FAIL, InspectionResult.PARTIAL):
-        breaches.append(Breach(FlagKind.INSPECTION_FAILED, {"result": facts.last_inspection_result}))
-
+    for rule in RULES:
+        if rule.obligation and not obliged:
+            continue  # not (yet) obliged: only the registration itself is judged
+        details = rule.check(judging)
+        if details is not None:
+            breaches.append(Breach(rule.kind, details))
     return breaches
 
 

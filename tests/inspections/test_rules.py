@@ -3,6 +3,7 @@
 import datetime
 
 import pytest
+from django.utils import translation
 
 from inspections import rules
 from inspections.models import FlagKind, WarningStatus, WarningStep
@@ -222,3 +223,67 @@ def test_resolving_every_flag_closes_the_ladder_at_any_step():
 
 def test_revocation_falls_due_three_months_after_an_approved_freeze():
     assert rules.revocation_due(datetime.date(2026, 11, 30), STANDARD) == datetime.date(2027, 2, 28)
+
+
+# --- the rules table --------------------------------------------------------------------------
+
+
+def test_the_flag_kinds_severities_ladder_kinds_and_wording_derive_from_the_one_table():
+    from inspections.models import FlagKind as StoredKind
+
+    assert StoredKind is rules.FlagKind
+    assert [k.value for k in rules.FlagKind] == [r.kind for r in rules.RULES]
+    assert rules.SEVERITY == {r.kind: r.severity for r in rules.RULES}
+    assert rules.WARNABLE_KINDS == {"no_camera", "too_few_road_cameras", "camera_below_standard"} | {
+        "not_connectable",
+        "inspection_failed",
+    }
+    for rule in rules.RULES:
+        assert rule.enforces and rule.label and rule.check and rule.wording, rule.kind
+
+
+@pytest.mark.parametrize(
+    ("kind", "details", "line"),
+    [
+        ("no_camera", {}, "No camera registered"),
+        (
+            "too_few_road_cameras",
+            {"actual": 1, "required": 2},
+            "1 working camera(s) face the road; the standard asks at least 2.",
+        ),
+        ("inspection_overdue", {"due_on": "2026-07-01"}, "The inspection was due on 2026-07-01."),
+        ("inspection_failed", {"result": "partial"}, "Result of the last inspection: Partial."),
+        (
+            "unverified",
+            {"registered_on": "2026-01-02", "grace_period_days": 90},
+            "Registered on 2026-01-02 and not verified within 90 days.",
+        ),
+        (
+            "camera_below_standard",
+            {"cameras": [{"label": "Depan", "findings": [{"rule": "pan_range", "required": 90, "actual": 0}]}]},
+            "Depan: Turns only 0°; the standard asks at least 90°",
+        ),
+    ],
+)
+def test_each_rule_words_its_finding(kind, details, line):
+    with translation.override("en"):
+        lines = rules.RULES_BY_KIND[kind].wording(details)
+    assert len(lines) == 1 and lines[0].startswith(line)
+
+
+def test_a_new_rule_is_one_entry_in_the_table(monkeypatch):
+    """A made-up rule, added as one entry, is judged and worded with no other change."""
+    night_shop = rules.Rule(
+        "OPEN_AT_NIGHT",
+        "open_at_night",
+        "Open at night without IR",
+        "high",
+        True,
+        "a made-up setting",
+        lambda j: {"category": j.facts.category} if j.facts.category == "minimarket" else None,
+        lambda d: [f"A {d['category']} open at night"],
+    )
+    monkeypatch.setattr(rules, "RULES", (*rules.RULES, night_shop))
+    breaches = rules.evaluate_premises(facts(category="minimarket"), STANDARD, AS_OF)
+    assert breaches[-1] == rules.Breach("open_at_night", {"category": "minimarket"})
+    assert rules.evaluate_premises(facts(category="bank"), STANDARD, AS_OF)[-1:] != [breaches[-1]]
