@@ -5,7 +5,7 @@ from rest_framework import serializers
 from registry.models import Camera, CameraStandard, OnvifProfile
 
 # The ONVIF booleans travel as one list, `onvif_profiles`.
-SPEC_FIELDS = [name for name in Camera.SPEC_FIELDS if not name.startswith("onvif_profile_")]
+SPEC_FIELDS = [name for name in Camera.SPEC_FIELDS if name not in Camera.ONVIF_FIELDS]
 
 
 class SpecCheckRequestSerializer(serializers.ModelSerializer):
@@ -24,7 +24,7 @@ class SpecCheckRequestSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Camera
-        fields = [*SPEC_FIELDS, "onvif_profiles", "as_of"]
+        fields = [*Camera.spec_fields_with_onvif_list(), "as_of"]
 
     def validate(self, attrs):
         camera = self.build_camera(attrs)

@@ -30,21 +30,30 @@ from rest_framework.test import APIClient  # noqa: E402
 
 from registry.models import Camera, CameraStandard  # noqa: E402
 
+# A random value for every spec field of Camera.SPEC_FIELDS (checked below: a new field needs one).
+RANDOM_SPECS = {
+    "camera_type": lambda rng: rng.choice(["fixed", "dome", "ptz", "fisheye"]),
+    "faces_road": lambda rng: rng.random() < 0.5,
+    "pan_range_deg": lambda rng: rng.choice([0, 90, 340, 360]),
+    "hfov_wide_deg": lambda rng: rng.uniform(30, 110),
+    "hfov_tele_deg": lambda rng: None,
+    "optical_zoom": lambda rng: rng.choice([None, 4, 25, 32]),
+    "resolution_h_px": lambda rng: rng.choice([960, 1920, 2560, 3840]),
+    "resolution_v_px": lambda rng: rng.choice([576, 1080, 1440, 2160]),
+    "night_vision": lambda rng: rng.random() < 0.7,
+    "night_vision_range_m": lambda rng: rng.choice([None, 20, 50]),
+    "retention_days": lambda rng: rng.choice([7, 14, 30, 60]),
+    "onvif_profile_s": lambda rng: rng.random() < 0.7,
+    "onvif_profile_t": lambda rng: rng.random() < 0.3,
+    "onvif_profile_g": lambda rng: False,
+    "onvif_profile_m": lambda rng: False,
+    "rtsp_url": lambda rng: "rtsp://10.0.0.1:554/s" if rng.random() < 0.7 else "",
+}
+assert set(RANDOM_SPECS) == set(Camera.SPEC_FIELDS), "give bench/spec_check.py a value for every spec field"
+
 
 def random_camera(rng):
-    return Camera(
-        camera_type=rng.choice(["fixed", "dome", "ptz", "fisheye"]),
-        pan_range_deg=rng.choice([0, 90, 340, 360]),
-        hfov_wide_deg=rng.uniform(30, 110),
-        optical_zoom=rng.choice([None, 4, 25, 32]),
-        resolution_h_px=rng.choice([960, 1920, 2560, 3840]),
-        resolution_v_px=rng.choice([576, 1080, 1440, 2160]),
-        night_vision=rng.random() < 0.7,
-        retention_days=rng.choice([7, 14, 30, 60]),
-        onvif_profile_s=rng.random() < 0.7,
-        rtsp_url="rtsp://10.0.0.1:554/s" if rng.random() < 0.7 else "",
-        faces_road=rng.random() < 0.5,
-    )
+    return Camera(**{name: RANDOM_SPECS[name](rng) for name in Camera.SPEC_FIELDS})
 
 
 def main():

@@ -22,15 +22,13 @@ from django.utils import timezone
 
 from inspections import rules, sweep
 from inspections.models import ComplianceFlag, SweepChunk, SweepRun, WarningLetter
-from registry.models import CameraStandard, Premises
+from registry.models import Camera, CameraStandard, Premises
 
 # The plain join a person would write: premises with their cameras, unresolved flags and latest
 # inspection, fetched to Python. (A json_agg form without the join's fan-out measured slower here.)
 FLOOR_SQL = """
 SELECT p.id, p.category, p.designated_on, p.verification_status, p.created_at, p.next_inspection_due,
-       c.id, c.label, c.status, c.camera_type, c.pan_range_deg, c.hfov_wide_deg, c.hfov_tele_deg, c.optical_zoom,
-       c.resolution_h_px, c.resolution_v_px, c.night_vision, c.retention_days, c.onvif_profile_s,
-       c.onvif_profile_t, c.onvif_profile_g, c.onvif_profile_m, c.rtsp_url, c.faces_road,
+       c.id, c.label, c.status, {camera_spec_columns},
        f.id, f.kind, f.details, f.standard_id,
        (SELECT i.result FROM inspections_inspection i WHERE i.premises_id = p.id AND i.performed_on <= %s
           AND NOT EXISTS (SELECT 1 FROM inspections_inspection c WHERE c.corrects_id = i.id)
@@ -39,7 +37,7 @@ FROM registry_premises p
 LEFT JOIN registry_camera c ON c.premises_id = p.id AND c.status <> 'removed'
 LEFT JOIN inspections_complianceflag f ON f.premises_id = p.id AND f.status IN ('open', 'acknowledged')
 WHERE p.verification_status <> 'rejected' AND (p.designated_on <= %s OR p.verification_status = 'pending')
-"""
+""".replace("{camera_spec_columns}", ", ".join(f"c.{name}" for name in Camera.SPEC_FIELDS))
 
 
 def timed(label, fn):

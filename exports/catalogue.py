@@ -10,6 +10,7 @@ import functools
 
 from django import forms
 from django.db.models import Q
+from django.utils.text import capfirst, format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from inspections.models import ComplianceFlag, Inspection, InspectionItem, SweepRun, WarningLetter
@@ -177,6 +178,28 @@ PERSONS = Export(
     premises_prefix="premises__",
 )
 
+# What a spec column means, where the model's own label does not say it all.
+SPEC_COLUMN_MEANING = {
+    "camera_type": _("fixed, dome, ptz or fisheye."),
+    "hfov_wide_deg": _("Horizontal field of view at the wide end, degrees."),
+    "hfov_tele_deg": _("Horizontal field of view at the tele end, degrees."),
+    "faces_road": _("Faces the public road."),
+}
+
+
+def _spec_column(name):
+    """The column of one spec field (Camera.SPEC_FIELDS); the stream address only as present or not."""
+    if name == "rtsp_url":
+        return (
+            "has_rtsp",
+            _("Has an RTSP stream address (the address itself is not exported)."),
+            "rtsp_url",
+            "present",
+        )
+    meaning = SPEC_COLUMN_MEANING.get(name) or format_lazy("{}.", capfirst(Camera._meta.get_field(name).verbose_name))
+    return (name, meaning, name)
+
+
 CAMERAS = Export(
     "cameras",
     Camera,
@@ -188,19 +211,7 @@ CAMERAS = Export(
         ("label", _("Where the camera is."), "label"),
         ("brand", _("Brand."), "brand"),
         ("model", _("Model."), "model"),
-        ("camera_type", _("fixed, dome, ptz or fisheye."), "camera_type"),
-        ("pan_range_deg", _("Pan range in degrees."), "pan_range_deg"),
-        ("hfov_wide_deg", _("Horizontal field of view at the wide end, degrees."), "hfov_wide_deg"),
-        ("hfov_tele_deg", _("Horizontal field of view at the tele end, degrees."), "hfov_tele_deg"),
-        ("optical_zoom", _("Optical zoom factor."), "optical_zoom"),
-        ("resolution_h_px", _("Horizontal resolution, pixels."), "resolution_h_px"),
-        ("resolution_v_px", _("Vertical resolution, pixels."), "resolution_v_px"),
-        ("night_vision", _("Has infrared night vision."), "night_vision"),
-        ("retention_days", _("Recording retention in days."), "retention_days"),
-        ("onvif_profile_s", _("Supports ONVIF Profile S."), "onvif_profile_s"),
-        ("onvif_profile_t", _("Supports ONVIF Profile T."), "onvif_profile_t"),
-        ("has_rtsp", _("Has an RTSP stream address (the address itself is not exported)."), "rtsp_url", "present"),
-        ("faces_road", _("Faces the public road."), "faces_road"),
+        *(_spec_column(name) for name in Camera.SPEC_FIELDS),
         ("status", _("active, faulty or removed."), "status"),
         ("declared_specs", _("Values the owner declared where an inspection found less (JSON)."), "declared_specs"),
         ("created_at", _("When the record was created."), "created_at"),

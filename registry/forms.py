@@ -96,24 +96,7 @@ class CameraForm(forms.ModelForm):
 
     class Meta:
         model = Camera
-        fields = [
-            "label",
-            "brand",
-            "model",
-            "camera_type",
-            "faces_road",
-            "pan_range_deg",
-            "hfov_wide_deg",
-            "hfov_tele_deg",
-            "optical_zoom",
-            "resolution_h_px",
-            "resolution_v_px",
-            "night_vision",
-            "night_vision_range_m",
-            "retention_days",
-            "rtsp_url",
-            "photo",
-        ]
+        fields = ["label", "brand", "model", *Camera.spec_fields_with_onvif_list(), "photo"]
         widgets = {
             name: forms.NumberInput(attrs={"inputmode": "decimal", "step": "any"})
             for name in ("hfov_wide_deg", "hfov_tele_deg", "optical_zoom")

@@ -492,9 +492,12 @@ class Camera(models.Model):
             ),
         ]
 
-    # The fields the spec check reads (registry.spec_check), in one list for the API and the sweep.
+    # The camera's specs as the owner declares them: the one list. The spec check reads them
+    # (registry.spec_check); the owner form, the API (cameras and the spec check), the exports,
+    # the sweep and the benchmarks take their fields from here, in this order.
     SPEC_FIELDS = (
         "camera_type",
+        "faces_road",
         "pan_range_deg",
         "hfov_wide_deg",
         "hfov_tele_deg",
@@ -502,17 +505,25 @@ class Camera(models.Model):
         "resolution_h_px",
         "resolution_v_px",
         "night_vision",
+        "night_vision_range_m",
         "retention_days",
         "onvif_profile_s",
         "onvif_profile_t",
         "onvif_profile_g",
         "onvif_profile_m",
         "rtsp_url",
-        "faces_road",
     )
+    ONVIF_FIELDS = tuple(name for name in SPEC_FIELDS if name.startswith("onvif_profile_"))
 
     def __str__(self):
         return f"{self.label} ({self.brand} {self.model})"
+
+    @classmethod
+    def spec_fields_with_onvif_list(cls):
+        """SPEC_FIELDS with the four ONVIF booleans as one `onvif_profiles` list (forms and the API)."""
+        first = cls.SPEC_FIELDS.index(cls.ONVIF_FIELDS[0])
+        rest = [name for name in cls.SPEC_FIELDS if name not in cls.ONVIF_FIELDS]
+        return [*rest[:first], "onvif_profiles", *rest[first:]]
 
     @property
     def onvif_profiles(self):

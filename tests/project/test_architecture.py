@@ -101,3 +101,27 @@ def test_rule_modules_are_pure_no_orm_writes_and_no_clock():
         source = (ROOT / module).read_text()
         for forbidden in (".save(", ".objects.", "timezone.now", "localdate(", "date.today", "datetime.now"):
             assert forbidden not in source, f"{module} uses {forbidden}"
+
+
+def test_the_cameras_spec_fields_are_listed_once_and_every_user_takes_them_from_there():
+    from api.serializers import CameraSerializer
+    from api.spec_check_serializers import SpecCheckRequestSerializer
+    from exports.catalogue import CAMERAS
+    from inspections.sweep import CAMERA_FIELDS
+    from registry.forms import CameraForm
+    from registry.models import Camera
+
+    with_list = Camera.spec_fields_with_onvif_list()
+    assert "onvif_profiles" in with_list and not set(Camera.ONVIF_FIELDS) & set(with_list)
+    assert len(with_list) == len(Camera.SPEC_FIELDS) - len(Camera.ONVIF_FIELDS) + 1
+
+    def in_order(fields, expected):
+        positions = [list(fields).index(name) for name in expected]
+        return positions == sorted(positions)
+
+    assert in_order(CameraForm._meta.fields, with_list)
+    assert in_order(CameraSerializer.Meta.fields, with_list)
+    assert in_order(SpecCheckRequestSerializer.Meta.fields, with_list)
+    exported = [column[2] for column in CAMERAS.columns]
+    assert in_order(exported, Camera.SPEC_FIELDS)
+    assert in_order(CAMERA_FIELDS, Camera.SPEC_FIELDS)
