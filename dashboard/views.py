@@ -1,7 +1,6 @@
 """The officer dashboard: the city at a glance, the map, the premises list, one premises' story,
 the flag queue, the camera standard and the sweep. Every page runs a bounded number of queries."""
 
-import csv
 import datetime
 import math
 
@@ -33,7 +32,7 @@ from inspections.models import (
     WarningStatus,
 )
 from registry import personal_data
-from registry.csv_cells import EchoWriter, cell
+from registry.csv_cells import LineWriter, cell
 from registry.jobs import enqueue
 from registry.models import (
     STANDARD_SETTING_FIELDS,
@@ -173,7 +172,7 @@ def premises_list(request):
 
 def _csv(rows, today):
     """The filtered list as CSV, formatted by the exports' own cell rule (formulas neutralised)."""
-    writer = csv.writer(EchoWriter())
+    writer = LineWriter()
     header = [
         "id",
         "name",

@@ -7,6 +7,7 @@ neutralised; files start with a UTF-8 BOM so that Excel shows Indonesian text co
 """
 
 import functools
+from typing import NamedTuple
 
 from django import forms
 from django.db.models import Q
@@ -69,6 +70,18 @@ def _dates_q(field, f, is_datetime):
     return q
 
 
+class Column(NamedTuple):
+    """One column of a file: the header, what it means (shown on /exports/columns/), the field path
+    it reads, and how the value is turned: "present" (true/false), "mask" (personal data, as
+    registry/personal_data.py says for the exporter). Both writers read this: Python's csv writer
+    through `cell()` and PostgreSQL's COPY through `streaming.sql_format()`."""
+
+    name: str
+    meaning: str
+    path: str | None
+    transform: str | None = None
+
+
 def final_field(model, path):
     """The model field a column's path (`premises__road__name`) ends on."""
     if path == "pk":
@@ -80,7 +93,7 @@ def final_field(model, path):
 
 
 class Export:
-    """One file: its columns (name, meaning, field path) and the rows after the filters."""
+    """One file: its columns (the catalogue) and the rows after the filters."""
 
     def __init__(self, name, model, columns, *, premises_prefix=None, date_field=None, is_datetime=True, order=("pk",)):
         self.name, self.model, self.columns = name, model, columns
@@ -92,7 +105,7 @@ class Export:
         )
 
     def header(self):
-        return [c[0] for c in self.columns]
+        return [c.name for c in self.columns]
 
     def filter_q(self, filters):
         q = Q()
@@ -103,14 +116,14 @@ class Export:
         return q
 
     def rows(self, filters, user):
-        paths = [c[2] for c in self.columns]
+        paths = [c.path for c in self.columns]
         values = self.model.objects.filter(self.filter_q(filters)).order_by("pk").values_list(*paths)
         transforms = {}
         for i, c in enumerate(self.columns):
-            if len(c) > 3 and c[3] == "present":
+            if c.transform == "present":
                 transforms[i] = _present
-            elif len(c) > 3 and c[3] == "mask":
-                field = final_field(self.model, c[2])
+            elif c.transform == "mask":
+                field = final_field(self.model, c.path)
                 if not personal_data.can_see(user, field.model, field.name):
                     transforms[i] = functools.partial(personal_data.masked, field.model, field.name)
         for row in values.iterator(chunk_size=2000):
@@ -127,31 +140,31 @@ PREMISES = Export(
     "premises",
     Premises,
     [
-        ("premises_id", _("Stable id of the premises; joins every other file."), "pk"),
-        ("name", _("Name of the building."), "name"),
-        (
+        Column("premises_id", _("Stable id of the premises; joins every other file."), "pk"),
+        Column("name", _("Name of the building."), "name"),
+        Column(
             "category",
             _(
                 "Category code (ruko, minimarket, office, plaza, bank, telecom, post_office, government_office, hotel, other)."
             ),
             "category",
         ),
-        ("ownership", _("government or private."), "ownership"),
-        ("road", _("Protocol road."), "road__name"),
-        ("address", _("Street address."), "address"),
-        ("kelurahan", _("Sub-district."), "kelurahan__name"),
-        ("kecamatan", _("District."), "kelurahan__kecamatan__name"),
-        ("latitude", _("Latitude, WGS 84."), "latitude"),
-        ("longitude", _("Longitude, WGS 84."), "longitude"),
-        ("nib", _("Business registration number (13 digits), empty for government buildings."), "nib"),
-        ("designated_on", _("Date the building was designated as obligated."), "designated_on"),
-        ("source", _("How it entered the registry: officer, self_registration, import."), "source"),
-        ("verification_status", _("pending, verified or rejected."), "verification_status"),
-        ("rejection_reason", _("The officer's reason for a rejection."), "rejection_reason"),
-        ("next_inspection_due", _("Date the next inspection falls due."), "next_inspection_due"),
-        ("in_breach", _("true when the last sweep left an open breach the owner must put right."), "in_breach"),
-        ("created_at", _("When the record was created (ISO 8601, WITA)."), "created_at"),
-        ("updated_at", _("When it last changed."), "updated_at"),
+        Column("ownership", _("government or private."), "ownership"),
+        Column("road", _("Protocol road."), "road__name"),
+        Column("address", _("Street address."), "address"),
+        Column("kelurahan", _("Sub-district."), "kelurahan__name"),
+        Column("kecamatan", _("District."), "kelurahan__kecamatan__name"),
+        Column("latitude", _("Latitude, WGS 84."), "latitude"),
+        Column("longitude", _("Longitude, WGS 84."), "longitude"),
+        Column("nib", _("Business registration number (13 digits), empty for government buildings."), "nib"),
+        Column("designated_on", _("Date the building was designated as obligated."), "designated_on"),
+        Column("source", _("How it entered the registry: officer, self_registration, import."), "source"),
+        Column("verification_status", _("pending, verified or rejected."), "verification_status"),
+        Column("rejection_reason", _("The officer's reason for a rejection."), "rejection_reason"),
+        Column("next_inspection_due", _("Date the next inspection falls due."), "next_inspection_due"),
+        Column("in_breach", _("true when the last sweep left an open breach the owner must put right."), "in_breach"),
+        Column("created_at", _("When the record was created (ISO 8601, WITA)."), "created_at"),
+        Column("updated_at", _("When it last changed."), "updated_at"),
     ],
     premises_prefix="",
     date_field="created_at",
@@ -161,19 +174,30 @@ PERSONS = Export(
     "responsible_persons",
     ResponsiblePerson,
     [
-        ("person_id", _("Stable id of the person."), "pk"),
-        ("premises_id", _("The premises (premises.csv)."), "premises_id"),
-        ("name", _("Name."), "name"),
-        ("role", _("Role, for example owner."), "role"),
-        ("phone", _("Phone, +62…: masked (+62•••••••7890) unless the exporter may see contact data."), "phone", "mask"),
-        ("email", _("E-mail: masked (s•••@example.id) unless the exporter may see contact data."), "email", "mask"),
-        (
+        Column("person_id", _("Stable id of the person."), "pk"),
+        Column("premises_id", _("The premises (premises.csv)."), "premises_id"),
+        Column("name", _("Name."), "name"),
+        Column("role", _("Role, for example owner."), "role"),
+        Column(
+            "phone",
+            _("Phone, +62…: masked (+62•••••••7890) unless the exporter may see contact data."),
+            "phone",
+            "mask",
+        ),
+        Column(
+            "email", _("E-mail: masked (s•••@example.id) unless the exporter may see contact data."), "email", "mask"
+        ),
+        Column(
             "nik",
             _("Citizen ID number: masked (6474••••••••0001) unless the exporter may see personal data."),
             "nik",
             "mask",
         ),
-        ("consent_at", _("When the person accepted the notice on personal data (online registrations)."), "consent_at"),
+        Column(
+            "consent_at",
+            _("When the person accepted the notice on personal data (online registrations)."),
+            "consent_at",
+        ),
     ],
     premises_prefix="premises__",
 )
@@ -190,31 +214,33 @@ SPEC_COLUMN_MEANING = {
 def _spec_column(name):
     """The column of one spec field (Camera.SPEC_FIELDS); the stream address only as present or not."""
     if name == "rtsp_url":
-        return (
+        return Column(
             "has_rtsp",
             _("Has an RTSP stream address (the address itself is not exported)."),
             "rtsp_url",
             "present",
         )
     meaning = SPEC_COLUMN_MEANING.get(name) or format_lazy("{}.", capfirst(Camera._meta.get_field(name).verbose_name))
-    return (name, meaning, name)
+    return Column(name, meaning, name)
 
 
 CAMERAS = Export(
     "cameras",
     Camera,
     [
-        ("camera_id", _("Stable id of the camera."), "pk"),
-        ("premises_id", _("The premises (premises.csv)."), "premises_id"),
-        ("premises_name", _("Name of the premises, for reading."), "premises__name"),
-        ("road", _("Protocol road of the premises."), "premises__road__name"),
-        ("label", _("Where the camera is."), "label"),
-        ("brand", _("Brand."), "brand"),
-        ("model", _("Model."), "model"),
+        Column("camera_id", _("Stable id of the camera."), "pk"),
+        Column("premises_id", _("The premises (premises.csv)."), "premises_id"),
+        Column("premises_name", _("Name of the premises, for reading."), "premises__name"),
+        Column("road", _("Protocol road of the premises."), "premises__road__name"),
+        Column("label", _("Where the camera is."), "label"),
+        Column("brand", _("Brand."), "brand"),
+        Column("model", _("Model."), "model"),
         *(_spec_column(name) for name in Camera.SPEC_FIELDS),
-        ("status", _("active, faulty or removed."), "status"),
-        ("declared_specs", _("Values the owner declared where an inspection found less (JSON)."), "declared_specs"),
-        ("created_at", _("When the record was created."), "created_at"),
+        Column("status", _("active, faulty or removed."), "status"),
+        Column(
+            "declared_specs", _("Values the owner declared where an inspection found less (JSON)."), "declared_specs"
+        ),
+        Column("created_at", _("When the record was created."), "created_at"),
     ],
     premises_prefix="premises__",
     date_field="created_at",
@@ -224,16 +250,16 @@ INSPECTIONS = Export(
     "inspections",
     Inspection,
     [
-        ("inspection_id", _("Stable id of the inspection."), "pk"),
-        ("premises_id", _("The premises (premises.csv)."), "premises_id"),
-        ("kind", _("routine, follow_up, verification or complaint."), "kind"),
-        ("planned_on", _("Planned date."), "planned_on"),
-        ("performed_on", _("Date performed."), "performed_on"),
-        ("result", _("pass, partial or fail, derived from the items."), "result"),
-        ("corrects_inspection_id", _("The inspection this record corrects, if any."), "corrects_id"),
-        ("recorded_by", _("User who recorded it."), "recorded_by__username"),
-        ("recorded_at", _("When it was recorded."), "recorded_at"),
-        ("summary", _("The officer's summary."), "summary"),
+        Column("inspection_id", _("Stable id of the inspection."), "pk"),
+        Column("premises_id", _("The premises (premises.csv)."), "premises_id"),
+        Column("kind", _("routine, follow_up, verification or complaint."), "kind"),
+        Column("planned_on", _("Planned date."), "planned_on"),
+        Column("performed_on", _("Date performed."), "performed_on"),
+        Column("result", _("pass, partial or fail, derived from the items."), "result"),
+        Column("corrects_inspection_id", _("The inspection this record corrects, if any."), "corrects_id"),
+        Column("recorded_by", _("User who recorded it."), "recorded_by__username"),
+        Column("recorded_at", _("When it was recorded."), "recorded_at"),
+        Column("summary", _("The officer's summary."), "summary"),
     ],
     premises_prefix="premises__",
     date_field="performed_on",
@@ -244,13 +270,13 @@ ITEMS = Export(
     "inspection_items",
     InspectionItem,
     [
-        ("item_id", _("Stable id of the checklist line."), "pk"),
-        ("inspection_id", _("The inspection (inspections.csv)."), "inspection_id"),
-        ("camera_id", _("The camera (cameras.csv); empty for a premises-level check."), "camera_id"),
-        ("check", _("What was checked."), "item"),
-        ("outcome", _("pass, fail or not_checked."), "outcome"),
-        ("observed", _("Value seen: pan degrees or oldest recording date."), "observed"),
-        ("note", _("The officer's note."), "note"),
+        Column("item_id", _("Stable id of the checklist line."), "pk"),
+        Column("inspection_id", _("The inspection (inspections.csv)."), "inspection_id"),
+        Column("camera_id", _("The camera (cameras.csv); empty for a premises-level check."), "camera_id"),
+        Column("check", _("What was checked."), "item"),
+        Column("outcome", _("pass, fail or not_checked."), "outcome"),
+        Column("observed", _("Value seen: pan degrees or oldest recording date."), "observed"),
+        Column("note", _("The officer's note."), "note"),
     ],
     premises_prefix="inspection__premises__",
     date_field="inspection__performed_on",
@@ -261,20 +287,20 @@ FLAGS = Export(
     "flags",
     ComplianceFlag,
     [
-        ("flag_id", _("Stable id of the flag."), "pk"),
-        ("premises_id", _("The premises (premises.csv)."), "premises_id"),
-        ("kind", _("Rule broken."), "kind"),
-        ("severity", _("high, medium or low."), "severity"),
-        ("details", _("Which cameras, required and actual values (JSON)."), "details"),
-        ("standard_version", _("Version of the camera standard it was judged against."), "standard__version"),
-        ("status", _("open, acknowledged or resolved."), "status"),
-        ("opened_at", _("When the flag opened."), "opened_at"),
-        ("opened_by_sweep_run_id", _("The sweep run that opened it (sweep_runs.csv)."), "opened_by_run_id"),
-        ("last_confirmed_at", _("When a sweep last found it still true."), "last_confirmed_at"),
-        ("acknowledged_at", _("When an officer acknowledged it."), "acknowledged_at"),
-        ("resolved_at", _("When it was resolved."), "resolved_at"),
-        ("resolved_by_sweep_run_id", _("The sweep run that resolved it."), "resolved_by_run_id"),
-        ("resolution_reason", _("Why it was resolved."), "resolution_reason"),
+        Column("flag_id", _("Stable id of the flag."), "pk"),
+        Column("premises_id", _("The premises (premises.csv)."), "premises_id"),
+        Column("kind", _("Rule broken."), "kind"),
+        Column("severity", _("high, medium or low."), "severity"),
+        Column("details", _("Which cameras, required and actual values (JSON)."), "details"),
+        Column("standard_version", _("Version of the camera standard it was judged against."), "standard__version"),
+        Column("status", _("open, acknowledged or resolved."), "status"),
+        Column("opened_at", _("When the flag opened."), "opened_at"),
+        Column("opened_by_sweep_run_id", _("The sweep run that opened it (sweep_runs.csv)."), "opened_by_run_id"),
+        Column("last_confirmed_at", _("When a sweep last found it still true."), "last_confirmed_at"),
+        Column("acknowledged_at", _("When an officer acknowledged it."), "acknowledged_at"),
+        Column("resolved_at", _("When it was resolved."), "resolved_at"),
+        Column("resolved_by_sweep_run_id", _("The sweep run that resolved it."), "resolved_by_run_id"),
+        Column("resolution_reason", _("Why it was resolved."), "resolution_reason"),
     ],
     premises_prefix="premises__",
     date_field="opened_at",
@@ -284,17 +310,17 @@ WARNINGS = Export(
     "warnings",
     WarningLetter,
     [
-        ("warning_id", _("Stable id of the warning."), "pk"),
-        ("premises_id", _("The premises (premises.csv)."), "premises_id"),
-        ("step", _("sp1, sp2, sp3, freeze or revocation (Perwali 25/2019 Article 15)."), "step"),
-        ("status", _("awaiting_approval, active, escalated or closed."), "status"),
-        ("issued_on", _("Date issued."), "issued_on"),
-        ("due_on", _("Date it falls due."), "due_on"),
-        ("issued_by", _("User who issued it; empty when the daily ladder did."), "issued_by__username"),
-        ("approved_by", _("Supervisor who approved a freeze."), "approved_by__username"),
-        ("approved_at", _("When it was approved."), "approved_at"),
-        ("closed_on", _("Date the ladder stopped."), "closed_on"),
-        ("closed_reason", _("Why."), "closed_reason"),
+        Column("warning_id", _("Stable id of the warning."), "pk"),
+        Column("premises_id", _("The premises (premises.csv)."), "premises_id"),
+        Column("step", _("sp1, sp2, sp3, freeze or revocation (Perwali 25/2019 Article 15)."), "step"),
+        Column("status", _("awaiting_approval, active, escalated or closed."), "status"),
+        Column("issued_on", _("Date issued."), "issued_on"),
+        Column("due_on", _("Date it falls due."), "due_on"),
+        Column("issued_by", _("User who issued it; empty when the daily ladder did."), "issued_by__username"),
+        Column("approved_by", _("Supervisor who approved a freeze."), "approved_by__username"),
+        Column("approved_at", _("When it was approved."), "approved_at"),
+        Column("closed_on", _("Date the ladder stopped."), "closed_on"),
+        Column("closed_reason", _("Why."), "closed_reason"),
     ],
     premises_prefix="premises__",
     date_field="issued_on",
@@ -305,20 +331,20 @@ SWEEP_RUNS = Export(
     "sweep_runs",
     SweepRun,
     [
-        ("sweep_run_id", _("Stable id of the run."), "pk"),
-        ("as_of", _("Date judged."), "as_of"),
-        ("standard_version", _("Camera standard version applied."), "standard__version"),
-        ("status", _("running, succeeded or failed."), "status"),
-        ("trigger", _("Who or what started it."), "trigger"),
-        ("started_at", _("Start."), "started_at"),
-        ("finished_at", _("End."), "finished_at"),
-        ("premises_evaluated", _("Premises judged."), "premises_evaluated"),
-        ("premises_obligated", _("Of those, obligated."), "premises_obligated"),
-        ("premises_compliant", _("Of those, compliant."), "premises_compliant"),
-        ("flags_opened", _("Flags opened."), "flags_opened"),
-        ("flags_confirmed", _("Flags confirmed."), "flags_confirmed"),
-        ("flags_resolved", _("Flags resolved."), "flags_resolved"),
-        ("errors", _("Errors (JSON)."), "errors"),
+        Column("sweep_run_id", _("Stable id of the run."), "pk"),
+        Column("as_of", _("Date judged."), "as_of"),
+        Column("standard_version", _("Camera standard version applied."), "standard__version"),
+        Column("status", _("running, succeeded or failed."), "status"),
+        Column("trigger", _("Who or what started it."), "trigger"),
+        Column("started_at", _("Start."), "started_at"),
+        Column("finished_at", _("End."), "finished_at"),
+        Column("premises_evaluated", _("Premises judged."), "premises_evaluated"),
+        Column("premises_obligated", _("Of those, obligated."), "premises_obligated"),
+        Column("premises_compliant", _("Of those, compliant."), "premises_compliant"),
+        Column("flags_opened", _("Flags opened."), "flags_opened"),
+        Column("flags_confirmed", _("Flags confirmed."), "flags_confirmed"),
+        Column("flags_resolved", _("Flags resolved."), "flags_resolved"),
+        Column("errors", _("Errors (JSON)."), "errors"),
     ],
     date_field="started_at",
 )
@@ -327,14 +353,14 @@ ACCESS_LOG = Export(
     "access_log",
     AccessLog,
     [
-        ("access_id", _("Stable id of the entry."), "pk"),
-        ("at", _("When."), "at"),
-        ("user", _("Who."), "user__username"),
-        ("action", _("view_personal_data, view_stream_address or export."), "action"),
-        ("what", _("What was viewed or exported."), "target"),
-        ("filter", _("The filter used (JSON)."), "filters"),
-        ("rows", _("Rows exported."), "rows"),
-        ("ip", _("IP address."), "ip"),
+        Column("access_id", _("Stable id of the entry."), "pk"),
+        Column("at", _("When."), "at"),
+        Column("user", _("Who."), "user__username"),
+        Column("action", _("view_personal_data, view_stream_address or export."), "action"),
+        Column("what", _("What was viewed or exported."), "target"),
+        Column("filter", _("The filter used (JSON)."), "filters"),
+        Column("rows", _("Rows exported."), "rows"),
+        Column("ip", _("IP address."), "ip"),
     ],
     date_field="at",
 )
@@ -346,19 +372,19 @@ class ChangesExport:
     name = "changes"
     TRACKED = [Premises, ResponsiblePerson, Camera, CameraStandard, Inspection, ComplianceFlag, WarningLetter]
     columns = [
-        ("change_id", _("Id of the history record (unique per table)."), None),
-        (
+        Column("change_id", _("Id of the history record (unique per table)."), None),
+        Column(
             "table",
             _(
                 "What changed: premises, responsibleperson, camera, camerastandard, inspection, complianceflag, warningletter."
             ),
             None,
         ),
-        ("object_id", _("Id of the changed record in its own file."), None),
-        ("action", _("created, changed or deleted."), None),
-        ("at", _("When (ISO 8601, WITA)."), None),
-        ("by", _("The user, or who acted: 'owner via status link', 'system: sweep run N'."), None),
-        (
+        Column("object_id", _("Id of the changed record in its own file."), None),
+        Column("action", _("created, changed or deleted."), None),
+        Column("at", _("When (ISO 8601, WITA)."), None),
+        Column("by", _("The user, or who acted: 'owner via status link', 'system: sweep run N'."), None),
+        Column(
             "changes",
             _(
                 "For a change: {field: [old, new]} (JSON); NIK, phone, e-mail and stream addresses masked unless permitted."
@@ -368,7 +394,7 @@ class ChangesExport:
     ]
 
     def header(self):
-        return [c[0] for c in self.columns]
+        return [c.name for c in self.columns]
 
     def rows(self, filters, user):
         kinds = {"+": "created", "~": "changed", "-": "deleted"}

@@ -1,7 +1,6 @@
 """A file as a stream of CSV bytes: PostgreSQL's COPY formats the rows where it can (the same
 columns and masks as the catalogue), Python's csv writer elsewhere."""
 
-import csv
 import io
 import queue
 import threading
@@ -9,18 +8,23 @@ import threading
 from django.db import connection
 
 from registry import personal_data
-from registry.csv_cells import EchoWriter
+from registry.csv_cells import LineWriter
 
 from .catalogue import Export, final_field
 
 
 def csv_chunks(export, filters, user):
     """The file as (UTF-8 bytes, rows in them): PostgreSQL's COPY does the work where it can, Python elsewhere."""
-    writer = csv.writer(EchoWriter())
-    yield ("\ufeff" + writer.writerow(export.header())).encode(), 0
+    yield ("\ufeff" + LineWriter().writerow(export.header())).encode(), 0
     if connection.vendor == "postgresql" and isinstance(export, Export):
         yield from copy_chunks(export, filters, user)
-        return
+    else:
+        yield from python_chunks(export, filters, user)
+
+
+def python_chunks(export, filters, user):
+    """The rows by Python: `cell()` for each value, csv quoting, LF line ends (as COPY's)."""
+    writer = LineWriter()
     for row in export.rows(filters, user):
         yield writer.writerow(row).encode(), 1
 
@@ -46,8 +50,13 @@ SQL_MASKS = {
 }
 
 
-def _sql_format(column, field, transform, user):
-    """One column as text, formatted exactly like `cell()` (formulas neutralised, ISO dates in WITA)."""
+TEXT_FIELDS = ("CharField", "TextField", "EmailField", "SlugField")
+
+
+def sql_format(column, field, transform, user):
+    """One column as COPY writes it, byte for byte what `cell()` and csv give (tests/exports/test_parity.py):
+    text with formulas neutralised and empty text as an empty cell (NULL), ISO times in WITA,
+    true/false, doubles in their shortest form, jsonb's own key order, addresses without a netmask."""
     kind = field.get_internal_type()
     if transform == "present":
         return f"CASE WHEN COALESCE({column}, '') <> '' THEN 'true' ELSE 'false' END"
@@ -58,12 +67,15 @@ def _sql_format(column, field, transform, user):
         )
     if kind == "BooleanField":
         return f"CASE WHEN {column} THEN 'true' WHEN NOT {column} THEN 'false' END"
-    if kind in ("CharField", "TextField", "EmailField", "SlugField", "GenericIPAddressField"):
+    if kind == "GenericIPAddressField":
+        return f"host({column})"
+    if kind in TEXT_FIELDS:
         text = f"{column}::text"
         if transform == "mask" and not personal_data.can_see(user, field.model, field.name):
             text = SQL_MASKS[field.name].format(t=text)
-        return f"CASE WHEN left({text}, 1) IN {SQL_FORMULA_START} THEN '''' || {text} ELSE {text} END"
-    return f"{column}::text"
+        neutralised = f"CASE WHEN left({text}, 1) IN {SQL_FORMULA_START} THEN '''' || {text} ELSE {text} END"
+        return f"NULLIF({neutralised}, '')"
+    return f"{column}::text"  # numbers, dates, jsonb: PostgreSQL's text is cell()'s
 
 
 def copy_chunks(export, filters, user):
@@ -72,10 +84,10 @@ def copy_chunks(export, filters, user):
     Inside a transaction (tests, management commands) a second connection would not see its
     rows: then the same connection copies key ranges of COPY_CHUNK ids instead."""
     base = export.model.objects.filter(export.filter_q(filters)).order_by("pk")
-    paths = [c[2] for c in export.columns]
+    paths = [c.path for c in export.columns]
     aliases = [f"c{i}" for i in range(len(paths))]
     formatted = ", ".join(
-        _sql_format(alias, final_field(export.model, c[2]), c[3] if len(c) > 3 else None, user)
+        sql_format(alias, final_field(export.model, c.path), c.transform, user)
         for alias, c in zip(aliases, export.columns, strict=True)
     )
 

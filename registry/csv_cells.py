@@ -1,16 +1,31 @@
-"""One rule for a CSV cell, shared by every CSV the app writes (exports, the dashboard's list)."""
+"""One rule for a CSV cell and a CSV line, shared by every CSV the app writes (exports, the
+dashboard's list). PostgreSQL's COPY writes the same bytes for the exports (exports/streaming.py;
+tests/exports/test_parity.py compares both): hence the float, JSON and line rules below."""
 
+import csv
 import datetime
 import json
 
 from django.utils import timezone
 
-# A cell starting with one of these would be run by a spreadsheet (formula injection): prefixed with '.
+# A text cell starting with one of these would be run by a spreadsheet (formula injection): prefixed with '.
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
+def jsonb_order(value):
+    """The key order of PostgreSQL's jsonb text (shorter keys first, then by bytes), all the way down."""
+    if isinstance(value, dict):
+        return {
+            k: jsonb_order(v) for k, v in sorted(value.items(), key=lambda kv: (len(kv[0].encode()), kv[0].encode()))
+        }
+    if isinstance(value, list):
+        return [jsonb_order(v) for v in value]
+    return value
+
+
 def cell(value):
-    """One CSV cell: ISO dates with time zone, JSON for structures, formulas neutralised."""
+    """One CSV cell: ISO dates with time zone, JSON for structures, text that looks like a formula
+    neutralised. Empty text and None are both an empty cell."""
     if value is None:
         return ""
     if isinstance(value, datetime.datetime):
@@ -19,10 +34,15 @@ def cell(value):
         return value.isoformat()
     if isinstance(value, bool):
         return "true" if value else "false"
+    if isinstance(value, float):
+        text = repr(value)  # the shortest exact form, as PostgreSQL writes a double; 25.0 is 25
+        return text[:-2] if text.endswith(".0") else text
     if isinstance(value, (dict, list)):
-        value = json.dumps(value, ensure_ascii=False, sort_keys=True)
+        return json.dumps(jsonb_order(value), ensure_ascii=False)
     text = str(value)
-    return "'" + text if text.startswith(FORMULA_START) else text
+    if isinstance(value, str) and text.startswith(FORMULA_START):
+        return "'" + text
+    return text
 
 
 class EchoWriter:
@@ -30,3 +50,14 @@ class EchoWriter:
 
     def write(self, value):
         return value
+
+
+class LineWriter:
+    """csv.writer's quoting (a field with a quote, comma, CR or LF is quoted, as COPY does), and
+    lines that end in LF as COPY's do (csv.writer ends them in CR LF)."""
+
+    def __init__(self):
+        self._writer = csv.writer(EchoWriter())
+
+    def writerow(self, row):
+        return self._writer.writerow(row)[:-2] + "\n"
