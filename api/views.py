@@ -18,7 +18,7 @@ from rest_framework import decorators, permissions, response, viewsets
 from rest_framework.exceptions import ValidationError
 from rest_framework.filters import OrderingFilter
 
-from inspections import services
+from inspections import recording
 from inspections.filters import PremisesFilter
 from inspections.models import ComplianceFlag, Inspection, SweepRun, WarningLetter
 from registry.models import ApiToken, Camera, CameraStandard, Premises, ProtocolRoad
@@ -156,7 +156,7 @@ class FlagViewSet(ReadOnly):
     @decorators.action(detail=True, methods=["post"])
     def acknowledge(self, request, pk=None):
         flag = self.get_object()
-        services.acknowledge_flag(flag, actor=request.user)
+        recording.acknowledge_flag(flag, actor=request.user)
         flag.refresh_from_db()
         return response.Response(FlagSerializer(flag, context=self.get_serializer_context()).data)
 

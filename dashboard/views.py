@@ -19,8 +19,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from inspections import services, tasks
-from inspections.access import signed_in_with
+from inspections import ladder, recording, tasks
+from inspections.access import field_staff, signed_in_with
 from inspections.filters import COMPLIANCE_CHOICES, PremisesFilter, obligated_q, premises_with_status
 from inspections.models import (
     CURRENT,
@@ -401,12 +401,7 @@ def flag_queue(request):
     if kind in dict(ComplianceFlag._meta.get_field("kind").choices):
         flags = flags.filter(kind=kind)
     page = Paginator(flags, PAGE_SIZE).get_page(request.GET.get("page"))
-    officers = (
-        get_user_model()
-        .objects.filter(is_active=True, groups__name__in=["officer", "supervisor"])
-        .distinct()
-        .order_by("username")
-    )
+    officers = field_staff()
     return render(
         request,
         "dashboard/flags.html",
@@ -429,15 +424,15 @@ def flag_action(request, pk):
     action = request.POST.get("action")
     try:
         if action == "acknowledge":
-            services.acknowledge_flag(flag, actor=request.user)
+            recording.acknowledge_flag(flag, actor=request.user)
             messages.success(request, _("Flag acknowledged."))
         elif action == "assign":
             officer = get_object_or_404(get_user_model(), pk=request.POST.get("officer") or 0)
-            services.assign_flag(flag, officer=officer, actor=request.user)
+            recording.assign_flag(flag, officer=officer, actor=request.user)
             messages.success(request, _("Flag assigned to %(name)s.") % {"name": officer.get_username()})
         elif action == "plan":
             planned_on = forms.DateField().clean(request.POST.get("planned_on"))
-            services.plan_inspection(
+            recording.plan_inspection(
                 premises=flag.premises,
                 officer=request.user,
                 planned_on=planned_on,
@@ -446,7 +441,7 @@ def flag_action(request, pk):
             )
             messages.success(request, _("Inspection planned for %(date)s.") % {"date": planned_on})
         elif action == "escalate":
-            letter = services.escalate_now(flag.premises, actor=request.user)
+            letter = ladder.escalate_now(flag.premises, actor=request.user)
             messages.success(request, _("%(step)s issued.") % {"step": letter.get_step_display()})
         else:
             messages.error(request, _("Unknown action."))

@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
-from . import services
+from . import ladder, recording
 from .models import ComplianceFlag, Inspection, InspectionItem, SweepRun, WarningLetter, WarningStep
 
 
@@ -63,7 +63,7 @@ class ComplianceFlagAdmin(ReadOnlyAdmin):
 
     @admin.action(description=_("Acknowledge the selected flags"), permissions=["acknowledge"])
     def acknowledge(self, request, queryset):
-        count = sum(services.acknowledge_flag(flag, actor=request.user) for flag in queryset)
+        count = sum(recording.acknowledge_flag(flag, actor=request.user) for flag in queryset)
         self.message_user(request, _("%(count)s flag(s) acknowledged.") % {"count": count}, messages.SUCCESS)
 
     def has_acknowledge_permission(self, request):
@@ -105,7 +105,7 @@ class WarningLetterAdmin(ReadOnlyAdmin):
         approved = 0
         for letter in queryset.filter(step=WarningStep.FREEZE):
             try:
-                services.approve_freeze(letter, supervisor=request.user, as_of=timezone.localdate())
+                ladder.approve_freeze(letter, supervisor=request.user, as_of=timezone.localdate())
                 approved += 1
             except (ValidationError, PermissionDenied) as error:
                 self.message_user(

@@ -8,8 +8,9 @@ from django.utils.translation import gettext_lazy as _
 from registry.models import Camera
 from registry.uploads import clean_photo
 
+from .access import field_staff
 from .models import CAMERA_CHECKS, PREMISES_CHECKS, InspectionCheck, InspectionKind, Outcome
-from .services import ItemOutcome
+from .recording import ItemOutcome
 
 MAX_PHOTOS = 10
 
@@ -142,12 +143,7 @@ class AssignmentForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["officer"].queryset = (
-            get_user_model()
-            .objects.filter(is_active=True, groups__name__in=["officer", "supervisor"])
-            .distinct()
-            .order_by("username")
-        )
+        self.fields["officer"].queryset = field_staff()
 
     def clean_planned_on(self):
         planned_on = self.cleaned_data["planned_on"]

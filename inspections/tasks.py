@@ -9,7 +9,7 @@ import datetime
 from celery import shared_task
 from django.utils import timezone
 
-from . import services, sweep
+from . import ladder, sweep
 
 
 def _date(value):
@@ -36,7 +36,7 @@ def sweep_chunk(chunk_id):
 
 @shared_task(name="inspections.warning_ladder", time_limit=600)
 def warning_ladder(as_of=None):
-    return services.advance_warning_ladder(_date(as_of))
+    return ladder.advance_warning_ladder(_date(as_of))
 
 
 def _user(user_id):

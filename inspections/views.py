@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 from registry.models import Camera, CameraStandard, Premises
 from registry.registration import premises_for_secret
 
-from . import services
+from . import ladder, recording
 from .forms import AssignmentForm, InspectionForm
 from .models import (
     CAMERA_CHECKS,
@@ -55,7 +55,7 @@ def warning_letter(request, pk):
 def approve_freeze(request, pk):
     letter = get_object_or_404(WarningLetter, pk=pk)
     try:
-        services.approve_freeze(letter, supervisor=request.user)
+        ladder.approve_freeze(letter, supervisor=request.user)
         messages.success(request, translation.gettext("The permit freeze recommendation is approved."))
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
@@ -96,7 +96,7 @@ def _checklist_page(request, premises, *, original=None, assignment=None):
     form = InspectionForm(request.POST or None, request.FILES or None, premises=premises, original=original)
     if request.method == "POST" and form.is_valid():
         try:
-            recorded = services.record_inspection(
+            recorded = recording.record_inspection(
                 premises=premises,
                 performed_on=form.cleaned_data["performed_on"],
                 actor=request.user,
@@ -188,7 +188,7 @@ def planning(request):
         premises = get_object_or_404(Premises, pk=request.POST.get("premises"))
         if form.is_valid():
             try:
-                services.plan_inspection(
+                recording.plan_inspection(
                     premises=premises,
                     officer=form.cleaned_data["officer"],
                     planned_on=form.cleaned_data["planned_on"],

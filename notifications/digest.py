@@ -5,11 +5,11 @@ from __future__ import annotations
 import datetime
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
+from inspections.access import field_staff
 from inspections.models import CURRENT, ComplianceFlag, NotificationCursor, SweepRun, WarningLetter, WarningStatus
 
 LIST_LIMIT = 50
@@ -54,13 +54,7 @@ def changes_for(user, as_of):
 
 
 def digest_recipients():
-    return (
-        get_user_model()
-        .objects.filter(is_active=True, groups__name__in=["officer", "supervisor"])
-        .exclude(email="")
-        .distinct()
-        .order_by("pk")
-    )
+    return field_staff().exclude(email="").order_by("pk")
 
 
 def send_daily_digest(as_of: datetime.date):

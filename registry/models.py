@@ -276,7 +276,7 @@ class Premises(models.Model):
         interval after the last passing inspection, or after designation before any. The
         interval is the standard's in force on that day; a day before the first version (a
         premises designated before the standard existed) takes the first version's. None when
-        no version exists at all. Written here on creation and by inspections.services after
+        no version exists at all. Written here on creation and by inspections.recording after
         every inspection, and nowhere else."""
         start = last_passed_on or self.designated_on
         if start is None:

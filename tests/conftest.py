@@ -60,7 +60,7 @@ WARNED_ON = datetime.date(2026, 11, 28)
 @pytest.fixture
 def warned(db):
     """A premises with a dome below the standard, swept and warned (SP1) on 28 November 2026."""
-    from inspections import services, sweep
+    from inspections import ladder, sweep
     from inspections.models import WarningLetter
     from tests.factories import PremisesFactory, ResponsiblePersonFactory, dome_below_standard
 
@@ -70,7 +70,7 @@ def warned(db):
     ResponsiblePersonFactory(premises=premises, name="Budi Santoso", role="Pemilik")
     dome_below_standard(premises, label="Depan toko")
     sweep.run_sweep(WARNED_ON)
-    services.advance_warning_ladder(WARNED_ON)
+    ladder.advance_warning_ladder(WARNED_ON)
     return WarningLetter.objects.get(premises=premises)
 
 

@@ -80,7 +80,7 @@ def dome_below_standard(premises, **overrides):
 
 def checklist(premises, result="pass"):
     """Premises-level answers that derive `result` (pass, partial or fail) by the inspection rule."""
-    from inspections.services import ItemOutcome
+    from inspections.recording import ItemOutcome
 
     signage = "fail" if result == "partial" else "pass"
     privacy = "fail" if result == "fail" else "pass"

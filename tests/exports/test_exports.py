@@ -10,7 +10,7 @@ import pytest
 from django.utils import timezone
 
 from exports.catalogue import FILES
-from inspections import services, sweep
+from inspections import ladder, recording, sweep
 from registry.models import AccessLog, Camera, Premises
 from tests.factories import CameraFactory, PremisesFactory, ResponsiblePersonFactory, checklist, dome_below_standard
 
@@ -24,9 +24,9 @@ def registry_data(officer):
     ResponsiblePersonFactory(premises=p, nik="6474010101900001", name="+62 Budi")
     CameraFactory(premises=p, label="@depan")
     dome_below_standard(PremisesFactory(name="Toko Kedua", designated_on=datetime.date(2026, 1, 1)))
-    services.record_inspection(premises=p, performed_on=TODAY, actor=officer, items=checklist(p, "pass"))
+    recording.record_inspection(premises=p, performed_on=TODAY, actor=officer, items=checklist(p, "pass"))
     sweep.run_sweep(TODAY)
-    services.advance_warning_ladder(TODAY + datetime.timedelta(days=200))
+    ladder.advance_warning_ladder(TODAY + datetime.timedelta(days=200))
     return p
 
 

@@ -11,7 +11,7 @@ from django.db import connection
 
 from exports.catalogue import FILES, Export
 from exports.streaming import copy_chunks, python_chunks
-from inspections import services, sweep
+from inspections import ladder, recording, sweep
 from inspections.models import ComplianceFlag
 from registry.models import AccessLog
 from tests.factories import CameraFactory, PremisesFactory, ResponsiblePersonFactory, checklist, dome_below_standard
@@ -46,11 +46,11 @@ def awkward_rows(officer, supervisor):
     CameraFactory(premises=odd, hfov_wide_deg=57.6, hfov_tele_deg=2.5, label="@kamera\tdua")
     fine = PremisesFactory(designated_on=datetime.date(2026, 1, 1))
     CameraFactory(premises=fine)
-    services.record_inspection(
+    recording.record_inspection(
         premises=fine, performed_on=datetime.date(2026, 11, 1), actor=officer, items=checklist(fine, "partial")
     )
     sweep.run_sweep(AS_OF)
-    services.advance_warning_ladder(AS_OF)
+    ladder.advance_warning_ladder(AS_OF)
     ComplianceFlag.objects.filter(premises=fine).update(resolution_reason="")
     AccessLog.objects.create(
         user=supervisor, action="export", target="premises.csv", filters={"road": 1, "kecamatan": 2}

@@ -5,7 +5,7 @@ import datetime
 import pytest
 from django.core.exceptions import ValidationError
 
-from inspections import services
+from inspections import recording
 from inspections.models import WarningLetter
 from registry.models import Premises
 from tests.factories import PremisesFactory, checklist
@@ -17,7 +17,7 @@ AS_OF = datetime.date(2026, 11, 28)
 def test_designation_sets_the_first_due_date_and_a_passing_inspection_moves_it():
     premises = PremisesFactory(designated_on=datetime.date(2026, 1, 31))
     assert premises.next_inspection_due == datetime.date(2026, 7, 31)
-    services.record_inspection(
+    recording.record_inspection(
         premises=premises, performed_on=datetime.date(2026, 8, 31), items=checklist(premises, "pass"), actor=None
     )
     assert Premises.objects.get(pk=premises.pk).next_inspection_due == datetime.date(2027, 2, 28)
@@ -25,14 +25,14 @@ def test_designation_sets_the_first_due_date_and_a_passing_inspection_moves_it()
 
 def test_a_failed_inspection_does_not_move_the_due_date_and_an_old_one_never_moves_it_back():
     premises = PremisesFactory(designated_on=datetime.date(2026, 1, 1))
-    services.record_inspection(
+    recording.record_inspection(
         premises=premises, performed_on=datetime.date(2026, 10, 1), items=checklist(premises, "fail"), actor=None
     )
     assert Premises.objects.get(pk=premises.pk).next_inspection_due == datetime.date(2026, 7, 1)
-    services.record_inspection(
+    recording.record_inspection(
         premises=premises, performed_on=datetime.date(2026, 11, 1), items=checklist(premises, "pass"), actor=None
     )
-    services.record_inspection(
+    recording.record_inspection(
         premises=premises, performed_on=datetime.date(2026, 2, 1), items=checklist(premises, "pass"), actor=None
     )
     assert Premises.objects.get(pk=premises.pk).next_inspection_due == datetime.date(2027, 5, 1)
@@ -41,7 +41,7 @@ def test_a_failed_inspection_does_not_move_the_due_date_and_an_old_one_never_mov
 def test_an_inspection_in_the_future_is_refused_and_nothing_is_stored():
     premises = PremisesFactory()
     with pytest.raises(ValidationError):
-        services.record_inspection(
+        recording.record_inspection(
             premises=premises,
             performed_on=AS_OF + datetime.timedelta(days=1),
             items=checklist(premises, "pass"),
@@ -87,7 +87,7 @@ def test_the_demo_shows_flags_and_warnings_at_several_steps_and_seeding_twice_ch
 def test_overdue_premises_are_found_by_one_query_on_the_stored_due_date(django_assert_num_queries):
     late = PremisesFactory(designated_on=datetime.date(2026, 1, 1))
     on_time = PremisesFactory(designated_on=datetime.date(2026, 1, 1))
-    services.record_inspection(
+    recording.record_inspection(
         premises=on_time, performed_on=datetime.date(2026, 11, 1), items=checklist(on_time, "pass"), actor=None
     )
     with django_assert_num_queries(1):

@@ -5,7 +5,7 @@ import datetime
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from inspections import services, sweep
+from inspections import ladder, sweep
 from inspections.models import ComplianceFlag, FlagStatus, WarningLetter, WarningStatus, WarningStep
 from registry.models import Camera
 from tests.factories import PremisesFactory, dome_below_standard
@@ -37,34 +37,34 @@ def current(premises):
 
 
 def test_the_ladder_escalates_on_schedule_and_waits_for_approval(failing, supervisor):
-    assert services.advance_warning_ladder(day(0)) == {"issued": 1, "escalated": 0, "closed": 0}
+    assert ladder.advance_warning_ladder(day(0)) == {"issued": 1, "escalated": 0, "closed": 0}
     sp1 = current(failing)
     assert (sp1.step, sp1.issued_on, sp1.due_on) == (WarningStep.SP1, day(0), day(7))
     assert list(sp1.flags.values_list("kind", flat=True)) == ["camera_below_standard"]
 
-    services.advance_warning_ladder(day(7))  # the deadline day itself belongs to the owner
+    ladder.advance_warning_ladder(day(7))  # the deadline day itself belongs to the owner
     assert current(failing).step == WarningStep.SP1
-    services.advance_warning_ladder(day(8))
+    ladder.advance_warning_ladder(day(8))
     assert (current(failing).step, current(failing).due_on) == (WarningStep.SP2, day(15))
-    services.advance_warning_ladder(day(16))
+    ladder.advance_warning_ladder(day(16))
     assert (current(failing).step, current(failing).due_on) == (WarningStep.SP3, day(23))
-    services.advance_warning_ladder(day(24))
+    ladder.advance_warning_ladder(day(24))
     freeze = current(failing)
     assert (freeze.step, freeze.status, freeze.due_on) == (WarningStep.FREEZE, WarningStatus.AWAITING_APPROVAL, None)
 
-    services.advance_warning_ladder(day(200))  # without approval nothing moves
+    ladder.advance_warning_ladder(day(200))  # without approval nothing moves
     assert current(failing).pk == freeze.pk
 
-    services.approve_freeze(freeze, supervisor=supervisor, as_of=day(25))
+    ladder.approve_freeze(freeze, supervisor=supervisor, as_of=day(25))
     freeze.refresh_from_db()
     assert (freeze.status, freeze.approved_by, freeze.due_on) == (
         WarningStatus.ACTIVE,
         supervisor,
         datetime.date(2026, 9, 26),
     )
-    services.advance_warning_ladder(datetime.date(2026, 9, 26))
+    ladder.advance_warning_ladder(datetime.date(2026, 9, 26))
     assert current(failing).step == WarningStep.FREEZE
-    services.advance_warning_ladder(datetime.date(2026, 9, 27))
+    ladder.advance_warning_ladder(datetime.date(2026, 9, 27))
     assert current(failing).step == WarningStep.REVOCATION
     steps = list(WarningLetter.objects.filter(premises=failing).order_by("pk").values_list("step", "status"))
     assert steps == [
@@ -77,16 +77,16 @@ def test_the_ladder_escalates_on_schedule_and_waits_for_approval(failing, superv
 
 
 def test_resolving_all_flags_stops_the_ladder_and_records_it(failing):
-    services.advance_warning_ladder(day(0))
-    services.advance_warning_ladder(day(8))
+    ladder.advance_warning_ladder(day(0))
+    ladder.advance_warning_ladder(day(8))
     Camera.objects.filter(premises=failing).update(camera_type="ptz", pan_range_deg=360, optical_zoom=25)
     sweep.run_sweep(day(10))
     assert ComplianceFlag.objects.get(premises=failing, kind="camera_below_standard").status == FlagStatus.RESOLVED
-    assert services.advance_warning_ladder(day(10))["closed"] == 1
+    assert ladder.advance_warning_ladder(day(10))["closed"] == 1
     letter = WarningLetter.objects.get(premises=failing, step=WarningStep.SP2)
     assert (letter.status, letter.closed_on) == (WarningStatus.CLOSED, day(10))
     assert "2026-06-11" in letter.closed_reason
-    assert services.advance_warning_ladder(day(30)) == {"issued": 0, "escalated": 0, "closed": 0}
+    assert ladder.advance_warning_ladder(day(30)) == {"issued": 0, "escalated": 0, "closed": 0}
 
 
 def test_no_warning_before_the_grace_period_of_a_new_obligation():
@@ -94,8 +94,8 @@ def test_no_warning_before_the_grace_period_of_a_new_obligation():
     dome_below_standard(premises)
     sweep.run_sweep(DAY0)
     backdate_flags()
-    assert services.advance_warning_ladder(DAY0)["issued"] == 0
-    assert services.advance_warning_ladder(DAY0 + datetime.timedelta(days=80))["issued"] == 1
+    assert ladder.advance_warning_ladder(DAY0)["issued"] == 0
+    assert ladder.advance_warning_ladder(DAY0 + datetime.timedelta(days=80))["issued"] == 1
 
 
 def test_an_overdue_inspection_alone_does_not_start_the_ladder():
@@ -106,24 +106,24 @@ def test_an_overdue_inspection_alone_does_not_start_the_ladder():
     sweep.run_sweep(DAY0)
     backdate_flags()
     assert list(ComplianceFlag.objects.values_list("kind", flat=True)) == ["inspection_overdue"]
-    assert services.advance_warning_ladder(DAY0)["issued"] == 0
+    assert ladder.advance_warning_ladder(DAY0)["issued"] == 0
 
 
 def test_running_the_ladder_twice_on_a_day_changes_nothing_the_second_time(failing):
-    assert services.advance_warning_ladder(day(0))["issued"] == 1
-    assert services.advance_warning_ladder(day(0)) == {"issued": 0, "escalated": 0, "closed": 0}
+    assert ladder.advance_warning_ladder(day(0))["issued"] == 1
+    assert ladder.advance_warning_ladder(day(0)) == {"issued": 0, "escalated": 0, "closed": 0}
     assert WarningLetter.objects.count() == 1
 
 
 def test_only_a_supervisor_approves_a_freeze(failing, officer):
     for n in (0, 8, 16, 24):
-        services.advance_warning_ladder(day(n))
+        ladder.advance_warning_ladder(day(n))
     freeze = current(failing)
     with pytest.raises(PermissionDenied):
-        services.approve_freeze(freeze, supervisor=officer)
+        ladder.approve_freeze(freeze, supervisor=officer)
     sp1 = WarningLetter.objects.get(premises=failing, step=WarningStep.SP1)
     from django.contrib.auth import get_user_model
 
     boss = get_user_model().objects.create_superuser("boss", password="x")
     with pytest.raises(ValidationError):
-        services.approve_freeze(sp1, supervisor=boss)
+        ladder.approve_freeze(sp1, supervisor=boss)

@@ -9,9 +9,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone, translation
 from PIL import Image
 
-from inspections import rules, services, sweep
+from inspections import recording, rules, sweep
 from inspections.models import ComplianceFlag, Inspection, InspectionAssignment, InspectionItem
-from inspections.services import ItemOutcome
+from inspections.recording import ItemOutcome
 from registry.models import Camera, Premises
 from tests.factories import CameraFactory, PremisesFactory, checklist
 
@@ -38,7 +38,7 @@ def test_the_result_is_derived_from_the_checklist(outcomes, expected):
     assert rules.inspection_result(outcomes) == expected
 
 
-# --- services ---------------------------------------------------------------------------------
+# --- recording ---------------------------------------------------------------------------------
 
 pytestmark_db = pytest.mark.django_db
 
@@ -71,7 +71,7 @@ def camera_items(premises, **outcomes):
 @pytestmark_db
 def test_a_passing_inspection_sets_the_next_due_date_six_months_on(premises):
     assert premises.next_inspection_due == datetime.date(2026, 7, 15)
-    inspection = services.record_inspection(
+    inspection = recording.record_inspection(
         premises=premises, performed_on=datetime.date(2026, 9, 30), actor=None, items=camera_items(premises)
     )
     assert inspection.result == "pass"
@@ -81,7 +81,7 @@ def test_a_passing_inspection_sets_the_next_due_date_six_months_on(premises):
 
 @pytestmark_db
 def test_a_failed_inspection_leaves_the_due_date_and_the_sweep_flags_it(premises):
-    services.record_inspection(
+    recording.record_inspection(
         premises=premises,
         performed_on=datetime.date(2026, 9, 30),
         actor=None,
@@ -91,7 +91,7 @@ def test_a_failed_inspection_leaves_the_due_date_and_the_sweep_flags_it(premises
     sweep.run_sweep(TODAY)
     kinds = set(ComplianceFlag.objects.filter(premises=premises).values_list("kind", flat=True))
     assert {"inspection_failed", "inspection_overdue"} <= kinds
-    services.record_inspection(premises=premises, performed_on=TODAY, actor=None, items=camera_items(premises))
+    recording.record_inspection(premises=premises, performed_on=TODAY, actor=None, items=camera_items(premises))
     sweep.run_sweep(TODAY)
     assert (
         not ComplianceFlag.objects.unresolved()
@@ -108,7 +108,7 @@ def test_a_camera_found_not_working_or_below_declared_is_updated_and_the_declare
         ItemOutcome("pan_verified", "fail", back, observed="180"),
         ItemOutcome("retention_verified", "fail", back, observed=(TODAY - datetime.timedelta(days=12)).isoformat()),
     ]
-    services.record_inspection(premises=premises, performed_on=TODAY, actor=None, items=items)
+    recording.record_inspection(premises=premises, performed_on=TODAY, actor=None, items=items)
     front.refresh_from_db()
     back.refresh_from_db()
     assert front.status == Camera.Status.FAULTY
@@ -134,31 +134,31 @@ def test_a_camera_found_not_working_or_below_declared_is_updated_and_the_declare
 def test_bad_checklists_are_refused_and_store_nothing(premises, items_for, message):
     other = CameraFactory()
     with pytest.raises(ValidationError) as caught, translation.override("en"):
-        services.record_inspection(premises=premises, performed_on=TODAY, actor=None, items=items_for(premises, other))
+        recording.record_inspection(premises=premises, performed_on=TODAY, actor=None, items=items_for(premises, other))
     assert message in " ".join(caught.value.messages)
     assert Inspection.objects.count() == 0 and InspectionItem.objects.count() == 0
 
 
 @pytestmark_db
 def test_a_correction_keeps_the_original_and_replaces_its_result(premises, officer):
-    original = services.record_inspection(
+    original = recording.record_inspection(
         premises=premises, performed_on=TODAY, actor=officer, items=camera_items(premises, face_test="fail")
     )
-    correction = services.record_correction(original, actor=officer, performed_on=TODAY, items=camera_items(premises))
+    correction = recording.record_correction(original, actor=officer, performed_on=TODAY, items=camera_items(premises))
     assert (original.result, correction.result, correction.corrects) == ("fail", "pass", original)
     assert Inspection.objects.count() == 2
     assert Premises.objects.get(pk=premises.pk).next_inspection_due > TODAY  # the corrected pass counts
     with pytest.raises(ValidationError):
-        services.record_correction(original, actor=officer, performed_on=TODAY, items=camera_items(premises))
+        recording.record_correction(original, actor=officer, performed_on=TODAY, items=camera_items(premises))
 
 
 @pytestmark_db
 def test_one_open_plan_per_premises_and_only_officers_are_assigned(premises, officer, auditor):
-    services.plan_inspection(premises=premises, officer=officer, planned_on=TODAY, actor=officer)
+    recording.plan_inspection(premises=premises, officer=officer, planned_on=TODAY, actor=officer)
     with pytest.raises(ValidationError):
-        services.plan_inspection(premises=premises, officer=officer, planned_on=TODAY, actor=officer)
+        recording.plan_inspection(premises=premises, officer=officer, planned_on=TODAY, actor=officer)
     with pytest.raises(ValidationError):
-        services.plan_inspection(premises=PremisesFactory(), officer=auditor, planned_on=TODAY, actor=officer)
+        recording.plan_inspection(premises=PremisesFactory(), officer=auditor, planned_on=TODAY, actor=officer)
 
 
 # --- pages ------------------------------------------------------------------------------------
@@ -191,7 +191,7 @@ def page_data(premises, **changes):
 @pytestmark_db
 def test_an_officer_records_an_inspection_with_a_photo_on_the_page(client, officer, premises, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
-    services.plan_inspection(premises=premises, officer=officer, planned_on=TODAY, actor=officer)
+    recording.plan_inspection(premises=premises, officer=officer, planned_on=TODAY, actor=officer)
     client.force_login(officer)
     assert client.get(f"/premises/{premises.pk}/inspect/").status_code == 200
     data = page_data(premises)
@@ -245,7 +245,7 @@ def test_nothing_checked_is_refused_on_the_page(client, officer, premises):
 
 @pytestmark_db
 def test_permissions_only_officers_record_auditors_read_nobody_edits(client, officer, auditor, premises):
-    inspection = services.record_inspection(
+    inspection = recording.record_inspection(
         premises=premises, performed_on=TODAY, actor=officer, items=camera_items(premises)
     )
     client.force_login(auditor)

@@ -10,7 +10,7 @@ from django.db.models import ProtectedError
 
 from inspections import sweep
 from inspections.models import ComplianceFlag, FlagKind, FlagsNeverDeleted, FlagStatus, SweepRun, SweepStatus
-from inspections.services import record_inspection
+from inspections.recording import record_inspection
 from registry.models import Camera, Premises
 from tests.factories import CameraFactory, PremisesFactory, checklist, dome_below_standard
 

@@ -20,7 +20,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from drf_spectacular.generators import SchemaGenerator
 
 from api.auth import issue_token
-from inspections import services, sweep
+from inspections import ladder, recording, sweep
 from inspections.models import ComplianceFlag, SweepRun, WarningLetter, WarningStatus
 from registry.models import CameraStandard, Premises
 from registry.registration import hash_secret
@@ -169,13 +169,13 @@ def world(officer, supervisor, auditor, django_user_model, client_factory):
     as_of = datetime.date(2026, 6, 1)
     failing = PremisesFactory(name="Toko Gagal", designated_on=datetime.date(2025, 1, 1))
     dome_below_standard(failing)
-    inspection = services.record_inspection(
+    inspection = recording.record_inspection(
         premises=failing, performed_on=as_of, actor=officer, items=checklist(failing, "fail")
     )
     sweep.run_sweep(as_of)
     ComplianceFlag.objects.update(opened_at=datetime.datetime(2026, 5, 31, tzinfo=datetime.UTC))
     for days in (0, 8, 16, 24):  # SP1, SP2, SP3, then the freeze waiting for a supervisor
-        services.advance_warning_ladder(as_of + datetime.timedelta(days=days))
+        ladder.advance_warning_ladder(as_of + datetime.timedelta(days=days))
     letter = WarningLetter.objects.get(premises=failing, status=WarningStatus.AWAITING_APPROVAL)
     registered = PremisesFactory(
         name="Toko Baru",

@@ -14,9 +14,9 @@ import zipfile
 import pytest
 from django.urls import reverse
 
-from inspections import services, sweep
+from inspections import ladder, recording, sweep
 from inspections.models import ComplianceFlag, WarningLetter
-from inspections.services import ItemOutcome
+from inspections.recording import ItemOutcome
 from registry.models import Premises
 from registry.registration import hash_secret
 from tests.factories import PremisesFactory, ResponsiblePersonFactory, dome_below_standard
@@ -51,7 +51,7 @@ def stored(supervisor):
     dome_below_standard(
         premises, label=payload("camera.label"), brand=payload("camera.brand"), model=payload("camera.model")
     )
-    inspection = services.record_inspection(
+    inspection = recording.record_inspection(
         premises=premises,
         performed_on=as_of,
         actor=supervisor,
@@ -63,7 +63,7 @@ def stored(supervisor):
     )
     sweep.run_sweep(as_of)
     ComplianceFlag.objects.update(opened_at=datetime.datetime(2026, 5, 31, tzinfo=datetime.UTC))
-    services.advance_warning_ladder(as_of)
+    ladder.advance_warning_ladder(as_of)
     return premises, inspection, WarningLetter.objects.get(premises=premises)
 
 

@@ -11,7 +11,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from inspections import services, sweep
+from inspections import ladder, recording, sweep
 from inspections.models import (
     CAMERA_CHECKS,
     PREMISES_CHECKS,
@@ -49,7 +49,7 @@ class Command(BaseCommand):
                 continue  # never inspected: falls overdue
             performed_on = max(today - datetime.timedelta(days=days_ago), p.designated_on)
             if not Inspection.objects.filter(premises=p, performed_on=performed_on).exists():
-                services.record_inspection(
+                recording.record_inspection(
                     premises=p, performed_on=performed_on, actor=None, items=_checklist(p, result)
                 )
                 recorded += 1
@@ -63,7 +63,7 @@ class Command(BaseCommand):
         # Replay the past only once: replaying old dates over today's letters would rewrite them.
         replay = range(LADDER_DAYS, -1, -1) if not WarningLetter.objects.exists() else range(0, -1, -1)
         for days_ago in replay:
-            counts = services.advance_warning_ladder(today - datetime.timedelta(days=days_ago))
+            counts = ladder.advance_warning_ladder(today - datetime.timedelta(days=days_ago))
             issued += counts["issued"]
             escalated += counts["escalated"]
         planned = self._plan_for_demo_officer(today)
@@ -80,7 +80,7 @@ class Command(BaseCommand):
         planned = 0
         for premises in Premises.objects.obligated(today).overdue(today).order_by("next_inspection_due", "pk")[:5]:
             if not premises.assignments.filter(inspection=None).exists():
-                services.plan_inspection(premises=premises, officer=officer, planned_on=today, actor=None)
+                recording.plan_inspection(premises=premises, officer=officer, planned_on=today, actor=None)
                 planned += 1
         return planned
 
@@ -88,10 +88,10 @@ class Command(BaseCommand):
 def _checklist(premises, result):
     """Demo answers that derive the wanted result: every check passes but for one."""
     cameras = list(premises.cameras.exclude(status="removed").order_by("pk"))
-    items = [services.ItemOutcome(check.value, "pass", camera) for camera in cameras for check in CAMERA_CHECKS]
-    items += [services.ItemOutcome(check.value, "pass") for check in PREMISES_CHECKS]
+    items = [recording.ItemOutcome(check.value, "pass", camera) for camera in cameras for check in CAMERA_CHECKS]
+    items += [recording.ItemOutcome(check.value, "pass") for check in PREMISES_CHECKS]
     if result == InspectionResult.FAIL:
-        items[-1] = services.ItemOutcome(PREMISES_CHECKS[-1].value, "fail", note="Kamera menyorot rumah tetangga")
+        items[-1] = recording.ItemOutcome(PREMISES_CHECKS[-1].value, "fail", note="Kamera menyorot rumah tetangga")
     elif result == InspectionResult.PARTIAL:
-        items[-2] = services.ItemOutcome(PREMISES_CHECKS[0].value, "fail", note="Belum ada stiker CCTV")
+        items[-2] = recording.ItemOutcome(PREMISES_CHECKS[0].value, "fail", note="Belum ada stiker CCTV")
     return items
