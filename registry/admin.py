@@ -230,7 +230,7 @@ class CameraAdmin(SafeAutocompleteMixin, SensitiveFieldsMixin, SimpleHistoryAdmi
         ),
         (
             _("Connection to the command centre"),
-            {"fields": ["onvif_profile_s", "onvif_profile_t", "onvif_profile_g", "onvif_profile_m", "rtsp_url"]},
+            {"fields": [*Camera.ONVIF_FIELDS, "rtsp_url"]},
         ),
     ]
 

@@ -525,14 +525,19 @@ class Camera(models.Model):
         rest = [name for name in cls.SPEC_FIELDS if name not in cls.ONVIF_FIELDS]
         return [*rest[:first], "onvif_profiles", *rest[first:]]
 
+    @staticmethod
+    def onvif_field_values(profiles):
+        """{"onvif_profile_s": True, …} for a set of profiles like {"S", "T"}: the one mapping."""
+        return {f"onvif_profile_{p.lower()}": p in profiles for p in OnvifProfile.values}
+
     @property
     def onvif_profiles(self):
         return {p for p in OnvifProfile.values if getattr(self, f"onvif_profile_{p.lower()}")}
 
     @onvif_profiles.setter
     def onvif_profiles(self, profiles):
-        for p in OnvifProfile.values:
-            setattr(self, f"onvif_profile_{p.lower()}", p in profiles)
+        for name, value in self.onvif_field_values(profiles).items():
+            setattr(self, name, value)
 
     def clean(self):
         if (

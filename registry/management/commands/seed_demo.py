@@ -334,10 +334,7 @@ class Command(BaseCommand):
                 defaults={
                     **{"hfov_tele_deg": None, "optical_zoom": None, "night_vision_range_m": None},
                     **spec,
-                    "onvif_profile_s": "S" in profiles,
-                    "onvif_profile_t": "T" in profiles,
-                    "onvif_profile_g": "G" in profiles,
-                    "onvif_profile_m": "M" in profiles,
+                    **Camera.onvif_field_values(profiles),
                     "retention_days": rng.choice([30, 45, 60]) if good_record else rng.choice([7, 14]),
                     "rtsp_url": f"rtsp://10.{premises.pk % 250}.{position}.10:554/Streaming/Channels/101"
                     if profiles
