@@ -25,10 +25,10 @@ lint: install
 	$(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/python manage.py check
 
-# The suite in parallel on every core (pytest-xdist), then the few tests that restart a shared
-# service (marked serial) on their own.
+# The suite in parallel on every core (pytest-xdist; worksteal evens out the long tests), then the
+# tests that restart a shared service (marked serial: PostgreSQL's restart) on their own.
 test: lint
-	$(BIN)/pytest -n auto -m "not serial"
+	$(BIN)/pytest -n auto --dist worksteal -m "not serial"
 	$(BIN)/pytest -m serial
 
 # Refresh the translation catalogues after changing user-facing strings, then translate locale/*/django.po.

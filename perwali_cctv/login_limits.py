@@ -23,9 +23,11 @@ def username(request, credentials):
 
 class LoginLimitsHandler(AxesDatabaseHandler):
     def get_failures(self, request, credentials=None):
-        per_pair, per_user = (
+        # One count per entry of AXES_LOCKOUT_PARAMETERS, in its order: (user name, address), user name.
+        counts = [
             attempts.aggregate(n=Sum("failures_since_start"))["n"] or 0
             for attempts in self.get_user_attempts(request, credentials)
-        )
+        ]
+        per_pair, per_user = (counts + [0, 0])[:2]
         scaled = per_user * settings.AXES_FAILURE_LIMIT // settings.LOGIN_FAILURE_LIMIT_PER_USER
         return max(per_pair, scaled)

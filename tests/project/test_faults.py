@@ -33,12 +33,7 @@ from tests.registry.test_registration import form_data
 ROOT = Path(__file__).resolve().parents[2]
 AS_OF = datetime.date(2026, 11, 28)
 
-# serial: restarting PostgreSQL would cut the connections of tests running beside it (Makefile).
-pytestmark = [
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.usefixtures("reference_data"),
-    pytest.mark.serial,
-]
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("reference_data")]
 
 
 @pytest.fixture
@@ -243,6 +238,7 @@ def _pg_ctl(action):
     )
 
 
+@pytest.mark.serial  # restarting PostgreSQL cuts the connections of tests running beside it (Makefile)
 def test_the_running_app_recovers_from_a_postgresql_restart_without_being_restarted(database_url):
     if not (shutil.which("pg_ctlcluster") and os.path.isdir("/etc/postgresql") and os.geteuid() == 0):
         pytest.skip("restarting PostgreSQL needs pg_ctlcluster and root (CI's machine has both)")
