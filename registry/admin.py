@@ -111,11 +111,23 @@ class SensitiveFieldsMixin:
     def get_historical_record_context_helper(self, request, historical_record):
         return MaskingHistoryHelper(self.model, historical_record, user=request.user)
 
-    def change_view(self, request, object_id, form_url="", extra_context=None):
+    def _log_unmasked(self, request, object_id, what=""):
         obj = self.get_object(request, object_id) if request.method == "GET" else None
         if obj is not None:
-            personal_data.log_unmasked_views(request, {self.model: [obj]}, f"{self.model._meta.model_name} {object_id}")
+            target = f"{self.model._meta.model_name} {object_id}{what}"
+            personal_data.log_unmasked_views(request, {self.model: [obj]}, target)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        self._log_unmasked(request, object_id)
         return super().change_view(request, object_id, form_url, extra_context)
+
+    def history_view(self, request, object_id, extra_context=None):
+        self._log_unmasked(request, object_id, " history")  # old and new values, in full if permitted
+        return super().history_view(request, object_id, extra_context)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        self._log_unmasked(request, object_id, f" version {version_id}")
+        return super().history_form_view(request, object_id, version_id, extra_context)
 
     def _masked(self, obj, field):
         return personal_data.masked(self.model, field, getattr(obj, field, "")) or "—"

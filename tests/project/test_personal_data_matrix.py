@@ -19,7 +19,7 @@ from django.contrib.sessions.models import Session
 from django.db import connection
 from django.urls import reverse
 
-from registry.models import Camera, ResponsiblePerson
+from registry.models import AccessLog, Camera, ResponsiblePerson
 from tests.factories import CameraFactory, PremisesFactory, ResponsiblePersonFactory
 
 pytestmark = pytest.mark.django_db
@@ -253,3 +253,12 @@ def test_the_sql_masks_of_copy_equal_the_python_masks(corrected, role, request):
     assert by_copy == by_python and len(by_copy) == 3
     hidden = {f for f in ("phone", "email", "nik") if role not in ALLOWED[f]}
     assert all("•" in by_python[2][i] for i, f in enumerate(("phone", "email", "nik")) if f in hidden)
+
+
+def test_a_supervisor_reading_a_persons_history_in_full_is_in_the_access_log(client, corrected, supervisor, auditor):
+    _premises, person, _camera = corrected
+    for user in (auditor, supervisor):
+        client.force_login(user)
+        assert client.get(reverse("admin:registry_responsibleperson_history", args=[person.pk])).status_code == 200
+    logged = list(AccessLog.objects.values_list("user__username", "action", "target"))
+    assert logged == [("sam_supervisor", "view_personal_data", f"responsibleperson {person.pk} history")]
