@@ -18,7 +18,6 @@ from .validators import (
     BONTANG_LON_MAX,
     BONTANG_LON_MIN,
     RTSP_CREDENTIALS_RE,
-    mask_nik,
     normalise_phone,
     validate_latitude,
     validate_line_geometry,
@@ -345,10 +344,6 @@ class ResponsiblePerson(models.Model):
 
     def __str__(self):
         return f"{self.name} ({self.role})"
-
-    @property
-    def masked_nik(self):
-        return mask_nik(self.nik)
 
     def clean_fields(self, exclude=None):
         # Normalise before the constraint checks see the number.

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 
+from registry import personal_data
 from registry.models import Camera, CameraStandard, Premises, ResponsiblePerson, StandardInForce
 from registry.validators import mask_nik, normalise_phone
 from tests.factories import CameraFactory, PremisesFactory, ResponsiblePersonFactory
@@ -135,7 +136,9 @@ def test_nik_must_be_16_digits_and_is_masked_for_display():
     with translation.override("en"):
         assert errors_of(person)["nik"] == ["The NIK must be exactly 16 digits."]
     assert mask_nik("6474010101900001") == "6474••••••••0001"
-    assert ResponsiblePersonFactory.build(nik="").masked_nik == ""
+    assert personal_data.masked(ResponsiblePerson, "nik", "") == ""
+    assert personal_data.masked(ResponsiblePerson, "phone", "+6281234567890") == "+62•••••••7890"
+    assert personal_data.masked(ResponsiblePerson, "email", "siti@contoh.id") == "s•••@contoh.id"
 
 
 # --- cameras ----------------------------------------------------------------------------------
