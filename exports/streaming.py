@@ -8,7 +8,7 @@ import threading
 from django.db import connection
 
 from registry import personal_data
-from registry.csv_cells import LineWriter
+from registry.csv_cells import FORMULA_START, LineWriter
 
 from .catalogue import Export, final_field
 
@@ -35,7 +35,7 @@ def python_chunks(export, filters, user):
 COPY_CHUNK = 50_000
 ZONE = "Asia/Makassar"
 # A text cell starting with one of these is prefixed with ' (formula injection), as in `cell()`.
-SQL_FORMULA_START = "('=', '+', '-', '@', chr(9), chr(13))"
+SQL_FORMULA_START = "(" + ", ".join(f"chr({ord(c)})" for c in FORMULA_START) + ")"
 
 
 # The masks of registry/personal_data.py in SQL, for COPY (the parity test compares both on PostgreSQL).

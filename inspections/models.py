@@ -189,6 +189,9 @@ def record_history(model, pks, *, reason, user=None, created=False):
 class FlagsNeverDeleted(Exception):
     """Flags are evidence for sanctions: they are resolved, never deleted."""
 
+    def __init__(self):
+        super().__init__(_("Compliance flags are never deleted; resolve them instead."))
+
 
 class ComplianceFlagQuerySet(models.QuerySet):
     """Flags are the audit trail of compliance: never deleted, by a row or in bulk (and on
@@ -198,12 +201,12 @@ class ComplianceFlagQuerySet(models.QuerySet):
         return self.filter(UNRESOLVED)
 
     def delete(self):
-        raise FlagsNeverDeleted(_("Compliance flags are never deleted; resolve them instead."))
+        raise FlagsNeverDeleted
 
     delete.queryset_only = True
 
     def _raw_delete(self, using):
-        raise FlagsNeverDeleted(_("Compliance flags are never deleted; resolve them instead."))
+        raise FlagsNeverDeleted
 
 
 class ComplianceFlag(models.Model):
@@ -290,7 +293,7 @@ class ComplianceFlag(models.Model):
         return f"{self.premises} · {self.get_kind_display()}"
 
     def delete(self, *args, **kwargs):
-        raise FlagsNeverDeleted(_("Compliance flags are never deleted; resolve them instead."))
+        raise FlagsNeverDeleted
 
     def finding_lines(self):
         """The flag in plain words, in the active language: what is wrong, camera by camera."""

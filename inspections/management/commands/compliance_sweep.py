@@ -5,7 +5,6 @@ import datetime
 from django.core.management.base import BaseCommand, CommandError
 
 from inspections import sweep
-from registry.models import CameraStandard
 
 
 def _date(value):
@@ -29,8 +28,10 @@ class Command(BaseCommand):
         as_of = as_of or timezone.localdate()
         if chunk_size < 1:
             raise CommandError("--chunk-size must be at least 1.")
-        if CameraStandard.objects.in_force(as_of) is None:
-            raise CommandError(f"No camera standard is in force on {as_of}.")
+        try:
+            sweep.standard_for(as_of)
+        except sweep.NoStandardInForce as error:
+            raise CommandError(error.messages[0]) from None
 
         def progress(done, total):
             if verbosity:
