@@ -130,6 +130,9 @@ class InspectionSerializer(serializers.ModelSerializer):
 
 class FlagSerializer(serializers.ModelSerializer):
     standard_version = serializers.IntegerField(source="standard.version")
+    last_confirmed_at = serializers.DateTimeField(
+        read_only=True, help_text="When a sweep last found the flag true (derived from the sweep runs)."
+    )
 
     class Meta:
         model = ComplianceFlag
@@ -146,6 +149,7 @@ class FlagSerializer(serializers.ModelSerializer):
             "acknowledged_at",
             "resolved_at",
             "resolution_reason",
+            "updated_at",
         ]
 
 
@@ -162,6 +166,7 @@ class WarningSerializer(serializers.ModelSerializer):
             "approved_at",
             "closed_on",
             "closed_reason",
+            "updated_at",
         ]
 
 

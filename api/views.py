@@ -147,9 +147,9 @@ class InspectionViewSet(ReadOnly):
 class FlagViewSet(ReadOnly):
     """Compliance flags; officers acknowledge one with POST …/acknowledge/."""
 
-    queryset = ComplianceFlag.objects.select_related("standard")
+    queryset = ComplianceFlag.objects.select_related("standard").with_last_confirmed()
     serializer_class = FlagSerializer
-    updated_field = "opened_at"
+    updated_field = "updated_at"
     ordering_fields = ["id", "opened_at"]
 
     @extend_schema(request=None, responses={200: FlagSerializer})
@@ -179,7 +179,7 @@ class _CanChangeFlags(permissions.BasePermission):
 class WarningViewSet(ReadOnly):
     queryset = WarningLetter.objects.all()
     serializer_class = WarningSerializer
-    updated_field = "created_at"
+    updated_field = "updated_at"
     ordering_fields = ["id", "issued_on"]
 
 

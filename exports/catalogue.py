@@ -296,11 +296,18 @@ FLAGS = Export(
         Column("status", _("open, acknowledged or resolved."), "status"),
         Column("opened_at", _("When the flag opened."), "opened_at"),
         Column("opened_by_sweep_run_id", _("The sweep run that opened it (sweep_runs.csv)."), "opened_by_run_id"),
-        Column("last_confirmed_at", _("When a sweep last found it still true."), "last_confirmed_at"),
         Column("acknowledged_at", _("When an officer acknowledged it."), "acknowledged_at"),
         Column("resolved_at", _("When it was resolved."), "resolved_at"),
         Column("resolved_by_sweep_run_id", _("The sweep run that resolved it."), "resolved_by_run_id"),
         Column("resolution_reason", _("Why it was resolved."), "resolution_reason"),
+        Column(
+            "updated_at",
+            _(
+                "When it last changed. A sweep that finds a flag still true writes nothing: every successful "
+                "run in sweep_runs.csv between opened_at and resolved_at confirmed it."
+            ),
+            "updated_at",
+        ),
     ],
     premises_prefix="premises__",
     date_field="opened_at",
@@ -321,6 +328,7 @@ WARNINGS = Export(
         Column("approved_at", _("When it was approved."), "approved_at"),
         Column("closed_on", _("Date the ladder stopped."), "closed_on"),
         Column("closed_reason", _("Why."), "closed_reason"),
+        Column("updated_at", _("When it last changed."), "updated_at"),
     ],
     premises_prefix="premises__",
     date_field="issued_on",

@@ -47,13 +47,20 @@ class InspectionAdmin(ReadOnlyAdmin):
 
 @admin.register(ComplianceFlag)
 class ComplianceFlagAdmin(ReadOnlyAdmin):
-    list_display = ["premises", "kind", "severity", "status", "opened_at", "last_confirmed_at"]
+    list_display = ["premises", "kind", "severity", "status", "opened_at", "last_confirmed"]
     list_filter = ["status", "kind", "severity", "premises__road"]
     list_select_related = ["premises"]
     search_fields = ["premises__name"]
     date_hierarchy = "opened_at"
     actions = ["acknowledge"]
     readonly_fields = ["findings"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).with_last_confirmed()
+
+    @admin.display(description=_("last confirmed at"), ordering="last_confirmed_at")
+    def last_confirmed(self, obj):
+        return obj.last_confirmed_at
 
     @admin.display(description=_("findings"))
     def findings(self, obj):

@@ -1,14 +1,22 @@
 """The warning ladder of Perwali Pasal 15: SP1 → SP2 → SP3 → permit freeze (a supervisor approves)
-→ revocation; an officer may escalate at once. Each step is claimed with a conditional update.
+→ revocation; an officer may escalate at once.
+
+The daily job plans every premises' step with three reads (`plan_ladder`), then writes each kind
+of step set-based, a batch per transaction (`apply_ladder`): a city's first day of warnings is a
+few dozen statements, not several per letter. Every step is claimed (a row lock on the letter, or
+the one-current-warning constraint), so two runs on the same day issue each step once.
+`manage.py warning_ladder` prints the plan; `--commit` writes it.
 """
 
 from __future__ import annotations
 
 import datetime
+from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -25,6 +33,8 @@ from .models import (
 )
 from .sweep import standard_for
 
+BATCH_SIZE = 2000
+
 
 def escalate_now(premises, *, actor, as_of=None):
     """An officer does not wait for the daily job: issue SP1, or the next step, today.
@@ -33,108 +43,167 @@ def escalate_now(premises, *, actor, as_of=None):
     """
     as_of = as_of or timezone.localdate()
     standard = standard_for(as_of)
-    if not _warnable_flags(premises.pk).exists():
+    if not _warnable_flags([premises.pk]).exists():
         raise ValidationError(_("There is no open breach to warn about."))
     letter = WarningLetter.objects.filter(CURRENT, premises=premises).first()
     grace = datetime.timedelta(days=standard.warning_grace_days)
     if letter is None:
         action = rules.LadderAction("issue", WarningStep.SP1, WarningStatus.ACTIVE, as_of + grace)
-        if not _issue(premises.pk, action, as_of, actor):
+        if not issue([(premises.pk, action)], as_of, actor):
             raise ValidationError(_("A warning was issued meanwhile; reload the page."))
     else:
         if letter.status == WarningStatus.AWAITING_APPROVAL or letter.step == WarningStep.REVOCATION:
             raise ValidationError(_("This warning waits for a supervisor or is the last step."))
         forced = rules.LadderState(letter.step, letter.status, as_of - datetime.timedelta(days=1))
         action = rules.next_ladder_action(forced, True, premises.designated_on, standard, as_of)
-        if not _escalate(letter, action, as_of, actor):
+        if not escalate([(letter.pk, letter.premises_id, action)], as_of, actor):
             raise ValidationError(_("The warning changed meanwhile; reload the page."))
     return WarningLetter.objects.get(CURRENT, premises=premises)
 
 
-def advance_warning_ladder(as_of, *, actor=None):
-    """Issue, escalate or close warnings for every premises, as of `as_of`. Returns counts."""
+@dataclass
+class LadderPlan:
+    """What the daily ladder does on `as_of`: each list holds what one set-based write takes."""
+
+    as_of: datetime.date
+    issue: list = field(default_factory=list)  # (premises_id, LadderAction)
+    escalate: list = field(default_factory=list)  # (letter id, premises_id, LadderAction)
+    close: list = field(default_factory=list)  # (letter id, premises_id)
+    names: dict = field(default_factory=dict)  # premises_id -> name, for printing
+
+    def counts(self):
+        return {"issue": len(self.issue), "escalate": len(self.escalate), "close": len(self.close)}
+
+
+def plan_ladder(as_of):
+    """Decide every premises' next step of Pasal 15 with three reads (rules.next_ladder_action)."""
     standard = standard_for(as_of)
-    current = {letter.premises_id: letter for letter in WarningLetter.objects.filter(CURRENT)}
     end_of_day = timezone.make_aware(datetime.datetime.combine(as_of + datetime.timedelta(days=1), datetime.time.min))
-    warnable = set(
-        ComplianceFlag.objects.unresolved()
-        .filter(kind__in=rules.WARNABLE_KINDS, opened_at__lt=end_of_day)  # a flag counts from the day it opened
-        .values_list("premises_id", flat=True)
-        .distinct()
+    warnable = ComplianceFlag.objects.unresolved().filter(
+        kind__in=rules.WARNABLE_KINDS,
+        opened_at__lt=end_of_day,  # a flag counts from the day it opened
+        premises=OuterRef("pk"),
     )
-    candidates = warnable | set(current)
-    designated = dict(Premises.objects.filter(pk__in=candidates).values_list("pk", "designated_on"))
+    current = {
+        premises_id: (pk, rules.LadderState(step, status, due_on))
+        for pk, premises_id, step, status, due_on in WarningLetter.objects.filter(CURRENT).values_list(
+            "pk", "premises_id", "step", "status", "due_on"
+        )
+    }
+    candidates = (
+        Premises.objects.annotate(warned=Exists(warnable))
+        .filter(Q(warned=True) | Q(pk__in=WarningLetter.objects.filter(CURRENT).values("premises_id")))
+        .order_by("pk")
+        .values_list("pk", "name", "designated_on", "warned")
+    )
+    plan = LadderPlan(as_of)
+    for premises_id, name, designated_on, warned in candidates.iterator(chunk_size=5000):
+        letter_id, state = current.get(premises_id, (None, None))
+        action = rules.next_ladder_action(state, warned, designated_on, standard, as_of)
+        if action.action == "issue":
+            plan.issue.append((premises_id, action))
+        elif action.action == "escalate":
+            plan.escalate.append((letter_id, premises_id, action))
+        elif action.action == "close":
+            plan.close.append((letter_id, premises_id))
+        else:
+            continue
+        plan.names[premises_id] = name
+    return plan
+
+
+def apply_ladder(plan, *, actor=None, batch_size=BATCH_SIZE):
+    """Write a plan set-based, a batch per transaction: a few statements per batch, whatever its size."""
     counts = {"issued": 0, "escalated": 0, "closed": 0}
-    for premises_id in sorted(candidates):
-        letter = current.get(premises_id)
-        state = rules.LadderState(letter.step, letter.status, letter.due_on) if letter else None
-        action = rules.next_ladder_action(state, premises_id in warnable, designated.get(premises_id), standard, as_of)
-        if action.action == "issue" and _issue(premises_id, action, as_of, actor):
-            counts["issued"] += 1
-        elif action.action == "escalate" and _escalate(letter, action, as_of, actor):
-            counts["escalated"] += 1
-        elif action.action == "close" and _close(letter, as_of):
-            counts["closed"] += 1
+    for i in range(0, len(plan.issue), batch_size):
+        counts["issued"] += issue(plan.issue[i : i + batch_size], plan.as_of, actor)
+    for i in range(0, len(plan.escalate), batch_size):
+        counts["escalated"] += escalate(plan.escalate[i : i + batch_size], plan.as_of, actor)
+    for i in range(0, len(plan.close), batch_size):
+        counts["closed"] += close([letter_id for letter_id, _premises in plan.close[i : i + batch_size]], plan.as_of)
     return counts
 
 
-def _warnable_flags(premises_id):
-    return ComplianceFlag.objects.unresolved().filter(premises_id=premises_id, kind__in=rules.WARNABLE_KINDS)
+def advance_warning_ladder(as_of, *, actor=None):
+    """Issue, escalate or close warnings for every premises, as of `as_of`. Returns counts."""
+    return apply_ladder(plan_ladder(as_of), actor=actor)
 
 
-def _issue(premises_id, action, as_of, actor):
-    try:
-        with transaction.atomic():
-            letter = WarningLetter(
+def _warnable_flags(premises_ids):
+    return ComplianceFlag.objects.unresolved().filter(premises_id__in=premises_ids, kind__in=rules.WARNABLE_KINDS)
+
+
+def _create_letters(rows, as_of, actor, reason):
+    """Insert the letters of (premises_id, action) rows, link each to its premises' warnable flags and
+    record their history: four statements. A premises that got a current warning meanwhile (another
+    run) is skipped by the database (one current warning per premises). Returns the letters created."""
+    now = timezone.now()
+    WarningLetter.objects.bulk_create(
+        [
+            WarningLetter(
                 premises_id=premises_id,
                 step=action.step,
                 status=action.status,
                 issued_on=as_of,
                 due_on=action.due_on,
                 issued_by=actor,
+                updated_at=now,
             )
-            letter._history_user = actor
-            letter._change_reason = "issued" if actor else "system: warning ladder"
-            letter.save()
-            letter.flags.set(_warnable_flags(premises_id))
-    except IntegrityError:  # another run issued it first: one current warning per premises
-        return False
-    return True
+            for premises_id, action in rows
+        ],
+        ignore_conflicts=True,
+    )
+    ids = [premises_id for premises_id, _action in rows]
+    created = list(WarningLetter.objects.filter(CURRENT, premises_id__in=ids, issued_on=as_of, updated_at=now))
+    letter_of = {letter.premises_id: letter.pk for letter in created}
+    Through = WarningLetter.flags.through
+    Through.objects.bulk_create(
+        Through(warningletter_id=letter_of[premises_id], complianceflag_id=flag_id)
+        for flag_id, premises_id in _warnable_flags(list(letter_of)).values_list("pk", "premises_id")
+    )
+    WarningLetter.history.bulk_history_create(created, default_change_reason=reason, default_user=actor)
+    return created
 
 
-def _escalate(letter, action, as_of, actor):
+def issue(rows, as_of, actor):
+    """SP1 for each (premises_id, action); returns how many were issued."""
     with transaction.atomic():
-        claimed = WarningLetter.objects.filter(pk=letter.pk, status=WarningStatus.ACTIVE).update(
-            status=WarningStatus.ESCALATED
+        return len(_create_letters(rows, as_of, actor, "issued" if actor else "system: warning ladder"))
+
+
+def escalate(rows, as_of, actor):
+    """The next step for each (letter id, premises_id, action): the letter is claimed (still active),
+    marked escalated and followed by the new step. Returns how many escalated."""
+    reason = "escalated" if actor else "system: warning ladder"
+    with transaction.atomic():
+        ids = [letter_id for letter_id, _premises, _action in rows]
+        claimed = set(
+            WarningLetter.objects.select_for_update()
+            .filter(pk__in=ids, status=WarningStatus.ACTIVE)
+            .values_list("pk", flat=True)
         )
         if not claimed:
-            return False
-        reason = "escalated" if actor else "system: warning ladder"
-        record_history(WarningLetter, [letter.pk], reason=reason, user=actor)
-        following = WarningLetter(
-            premises_id=letter.premises_id,
-            step=action.step,
-            status=action.status,
-            issued_on=as_of,
-            due_on=action.due_on,
-            issued_by=actor,
-        )
-        following._history_user = actor
-        following._change_reason = reason
-        following.save()
-        following.flags.set(_warnable_flags(letter.premises_id))
-    return True
+            return 0
+        WarningLetter.objects.filter(pk__in=claimed).update(status=WarningStatus.ESCALATED)
+        record_history(WarningLetter, claimed, reason=reason, user=actor)
+        following = [(premises_id, action) for letter_id, premises_id, action in rows if letter_id in claimed]
+        _create_letters(following, as_of, actor, reason)
+    return len(claimed)
 
 
-def _close(letter, as_of):
+def close(letter_ids, as_of):
+    """Close warnings whose flags were all resolved; returns how many closed."""
     with translation.override(settings.LANGUAGE_CODE):
         reason = _("All flags that led to this warning were resolved on %(date)s.") % {"date": as_of.isoformat()}
-    closed = WarningLetter.objects.filter(CURRENT, pk=letter.pk).update(
-        status=WarningStatus.CLOSED, closed_on=as_of, closed_reason=reason
-    )
-    if closed:
-        record_history(WarningLetter, [letter.pk], reason="system: warning ladder")
-    return bool(closed)
+    with transaction.atomic():
+        claimed = list(
+            WarningLetter.objects.select_for_update().filter(CURRENT, pk__in=letter_ids).values_list("pk", flat=True)
+        )
+        WarningLetter.objects.filter(pk__in=claimed).update(
+            status=WarningStatus.CLOSED, closed_on=as_of, closed_reason=reason
+        )
+        record_history(WarningLetter, claimed, reason="system: warning ladder")
+    return len(claimed)
 
 
 def approve_freeze(letter, *, supervisor, as_of=None):

@@ -4,7 +4,8 @@ warning ladder of Perwali Bontang No. 25/2019 Pasal 15."""
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce, Now
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -141,6 +142,10 @@ class InspectionPhoto(models.Model):
         return self.caption or self.image.name
 
 
+# A plan not yet carried out nor cancelled (a premises that no longer owes anything).
+OPEN_PLAN = Q(inspection=None, cancelled_at=None)
+
+
 class InspectionAssignment(models.Model):
     """A planned inspection: which premises, when, by whom. Recording it links the inspection."""
 
@@ -155,6 +160,8 @@ class InspectionAssignment(models.Model):
     )
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
+    cancel_reason = models.CharField(_("why it was cancelled"), max_length=300, blank=True)
 
     class Meta:
         ordering = ["planned_on", "pk"]
@@ -162,9 +169,7 @@ class InspectionAssignment(models.Model):
         verbose_name_plural = _("planned inspections")
         constraints = [
             # One open plan per premises: planning twice does not send two officers.
-            models.UniqueConstraint(
-                fields=["premises"], condition=Q(inspection=None), name="one_open_plan_per_premises"
-            ),
+            models.UniqueConstraint(fields=["premises"], condition=OPEN_PLAN, name="one_open_plan_per_premises"),
         ]
 
     def __str__(self):
@@ -186,6 +191,34 @@ def record_history(model, pks, *, reason, user=None, created=False):
         model.history.bulk_history_create(objs, update=not created, default_change_reason=reason, default_user=user)
 
 
+class StampedQuerySet(models.QuerySet):
+    """Every bulk write stamps `updated_at` (and `save()` does too), so that API clients polling
+    with `?updated_since=` learn of every change, whichever path made it."""
+
+    def update(self, **kwargs):
+        kwargs.setdefault("updated_at", timezone.now())
+        return super().update(**kwargs)
+
+    def bulk_update(self, objs, fields, *args, **kwargs):
+        now = timezone.now()
+        for obj in objs:
+            obj.updated_at = now
+        return super().bulk_update(objs, {*fields, "updated_at"}, *args, **kwargs)
+
+
+class Stamped(models.Model):
+    updated_at = models.DateTimeField(_("updated at"), default=timezone.now, db_index=True)
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        self.updated_at = timezone.now()
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "updated_at"}
+        super().save(*args, **kwargs)
+
+
 class FlagsNeverDeleted(Exception):
     """Flags are evidence for sanctions: they are resolved, never deleted."""
 
@@ -193,12 +226,23 @@ class FlagsNeverDeleted(Exception):
         super().__init__(_("Compliance flags are never deleted; resolve them instead."))
 
 
-class ComplianceFlagQuerySet(models.QuerySet):
+class ComplianceFlagQuerySet(StampedQuerySet):
     """Flags are the audit trail of compliance: never deleted, by a row or in bulk (and on
     PostgreSQL a trigger refuses DELETE too, migration 0008). Resolve them instead."""
 
     def unresolved(self):
         return self.filter(UNRESOLVED)
+
+    def with_last_confirmed(self):
+        """`last_confirmed_at`: when a sweep last found the flag true, derived from the runs (the
+        nightly sweep writes nothing for a flag that still holds): the end of the latest successful
+        run that started after the flag opened and ended before it was resolved; else its opening."""
+        confirming = SweepRun.objects.filter(
+            status=SweepStatus.SUCCEEDED,
+            started_at__gte=OuterRef("opened_at"),
+            finished_at__lte=Coalesce(OuterRef("resolved_at"), Now()),
+        ).order_by("-finished_at")
+        return self.annotate(last_confirmed_at=Coalesce(Subquery(confirming.values("finished_at")[:1]), F("opened_at")))
 
     def delete(self):
         raise FlagsNeverDeleted
@@ -209,7 +253,7 @@ class ComplianceFlagQuerySet(models.QuerySet):
         raise FlagsNeverDeleted
 
 
-class ComplianceFlag(models.Model):
+class ComplianceFlag(Stamped):
     premises = models.ForeignKey(Premises, on_delete=models.PROTECT, related_name="flags", verbose_name=_("premises"))
     kind = models.CharField(_("kind"), max_length=24, choices=FlagKind.choices)
     severity = models.CharField(_("severity"), max_length=8, choices=Severity.choices)
@@ -222,7 +266,6 @@ class ComplianceFlag(models.Model):
     opened_by_run = models.ForeignKey(
         "SweepRun", on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("opened by sweep")
     )
-    last_confirmed_at = models.DateTimeField(_("last confirmed at"))
     assigned_to = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -260,8 +303,7 @@ class ComplianceFlag(models.Model):
     resolution_reason = models.TextField(_("why it was resolved"), blank=True, max_length=1000)
 
     objects = ComplianceFlagQuerySet.as_manager()
-    # The nightly confirmation alone is not a change worth a history row (see sweep.apply_plan).
-    history = HistoricalRecords(excluded_fields=["last_confirmed_at"])
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["opened_at", "pk"]
@@ -380,7 +422,7 @@ class SweepChunk(models.Model):
 CURRENT = Q(status__in=[WarningStatus.AWAITING_APPROVAL, WarningStatus.ACTIVE])
 
 
-class WarningLetter(models.Model):
+class WarningLetter(Stamped):
     premises = models.ForeignKey(
         Premises, on_delete=models.PROTECT, related_name="warnings", verbose_name=_("premises")
     )
@@ -411,6 +453,7 @@ class WarningLetter(models.Model):
     closed_reason = models.TextField(_("why it was closed"), blank=True, max_length=1000)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
+    objects = StampedQuerySet.as_manager()
     history = HistoricalRecords(m2m_fields=[])
 
     class Meta:

@@ -19,6 +19,7 @@ from registry.models import Camera, Premises
 
 from . import rules
 from .models import (
+    OPEN_PLAN,
     PREMISES_CHECKS,
     UNRESOLVED,
     ComplianceFlag,
@@ -91,7 +92,7 @@ def record_inspection(
         for photo in photos:
             InspectionPhoto.objects.create(inspection=inspection, image=photo)
         if assignment is not None:
-            InspectionAssignment.objects.filter(pk=assignment.pk, inspection=None).update(inspection=inspection)
+            InspectionAssignment.objects.filter(OPEN_PLAN, pk=assignment.pk).update(inspection=inspection)
         _update_cameras(inspection, items, actor)
         refresh_due_date(premises)
     return inspection
@@ -176,6 +177,8 @@ def plan_inspection(*, premises, officer, planned_on, actor, kind="routine"):
     """Assign an inspection; one open plan per premises (the database keeps it so)."""
     if not officer.has_perm("inspections.add_inspection"):
         raise ValidationError(_("%(name)s cannot record inspections.") % {"name": officer.get_username()})
+    if premises.verification_status == Premises.Verification.REJECTED:
+        raise ValidationError(_("This registration was rejected: the premises owes no inspection."))
     try:
         with transaction.atomic():
             return InspectionAssignment.objects.create(

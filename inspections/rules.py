@@ -18,6 +18,18 @@ Where each rule comes from (DOMAIN.md sections 1 and 3):
 - the ladder: Perwali Pasal 15, SP1 → SP2 → SP3 each with `warning_grace_days`, then a permit
   freeze recommendation (approved by a supervisor), then revocation after
   `revocation_after_freeze_months`.
+
+What a premises owes (`registry.models.obligated_q`, the one definition):
+- obligated (designated by decree on or before the day, verified by an officer at least once,
+  not rejected): every rule below, and the ladder warns for the warnable ones;
+- a registration never verified owes only its verification, and that is the city's duty: the
+  UNVERIFIED flag tells officers it waited past `grace_period_days`. What the owner declared is
+  not judged before an officer has confirmed it, so no warning can reach an unverified premises;
+- a verified premises whose owner sent a correction stays obligated while it waits (a correction
+  does not stop the ladder);
+- a rejected registration, or a premises no longer designated, owes nothing: its open flags are
+  resolved with that reason, its current warning is closed with it and its open inspection plans
+  are cancelled (`inspections.obligation`).
 """
 
 from __future__ import annotations
@@ -33,6 +45,7 @@ from django.utils.translation import gettext_lazy
 
 from registry import spec_check
 from registry.dates import add_months
+from registry.models import is_obligated
 
 from .choices import InspectionCheck, InspectionResult, Outcome, Severity, WarningStatus, WarningStep
 
@@ -46,6 +59,7 @@ class PremisesFacts:
     category: str
     designated_on: datetime.date | None
     verification_status: str
+    first_verified_at: datetime.datetime | None
     registered_on: datetime.date | None  # needed only while verification is pending
     next_inspection_due: datetime.date | None
     last_inspection_result: str | None
@@ -260,11 +274,11 @@ def evaluate_premises(facts: PremisesFacts, standard, as_of: datetime.date, chec
     `check` is the camera spec check; the sweep passes a memoised copy of it.
     """
     judging = Judging(facts, standard, as_of, check)
-    obliged = facts.designated_on is not None and facts.designated_on <= as_of
+    obliged = is_obligated(facts.designated_on, facts.verification_status, facts.first_verified_at, as_of)
     breaches = []
     for rule in RULES:
         if rule.obligation and not obliged:
-            continue  # not (yet) obliged: only the registration itself is judged
+            continue  # owes nothing yet, or nothing more: only the registration itself is judged
         details = rule.check(judging)
         if details is not None:
             breaches.append(Breach(rule.kind, details))

@@ -17,15 +17,15 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Q, Subquery, Sum
+from django.db.models import Exists, OuterRef, Q, Sum
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from registry import spec_check
-from registry.models import Camera, CameraStandard, Premises
+from registry.models import Camera, CameraStandard, Premises, is_obligated, obligated_q
 
-from . import rules
+from . import obligation, rules
 from .models import (
     UNRESOLVED,
     ComplianceFlag,
@@ -75,10 +75,8 @@ def memoised_check():
 
 
 def population(as_of):
-    """Premises the sweep judges: obligated by `as_of`, or waiting for verification."""
-    return Premises.objects.exclude(verification_status=Premises.Verification.REJECTED).filter(
-        Q(designated_on__lte=as_of) | Q(verification_status=Premises.Verification.PENDING)
-    )
+    """Premises the sweep judges: obligated on `as_of`, or waiting for verification."""
+    return Premises.objects.filter(obligated_q(as_of) | Q(verification_status=Premises.Verification.PENDING))
 
 
 @dataclass
@@ -89,7 +87,7 @@ class ChunkPlan:
     obligated: int = 0  # designated by as_of, for the compliance trend
     compliant: int = 0  # of those, without a warnable breach
     to_open: list = field(default_factory=list)  # (premises_id, Breach)
-    to_confirm: list = field(default_factory=list)  # flag ids whose condition still holds unchanged
+    to_confirm: list = field(default_factory=list)  # flag ids whose condition still holds unchanged (no write)
     to_update: list = field(default_factory=list)  # (flag id, Breach): still holds, details changed
     to_resolve: list = field(default_factory=list)  # (flag id, premises_id, kind, reason key)
     errors: list = field(default_factory=list)
@@ -100,26 +98,31 @@ def plan_range(first_id, last_id, standard, as_of, check=None):
     """Read one range of premises and decide which flags to open, confirm, update or resolve."""
     check = check or memoised_check()
     plan = ChunkPlan()
-    latest_result = Subquery(
-        Inspection.objects.filter(premises=OuterRef("pk"), performed_on__lte=as_of, correction__isnull=True)
-        .order_by("-performed_on", "-pk")
-        .values("result")[:1]
-    )
     premises_rows = (
         population(as_of)
         .filter(pk__gte=first_id, pk__lte=last_id)
-        .annotate(last_result=latest_result)
         .values_list(
             "pk",
             "name",
             "category",
             "designated_on",
             "verification_status",
+            "first_verified_at",
             "created_at",
             "next_inspection_due",
-            "last_result",
         )
     )
+    # The latest valid inspection of each premises, read flat in the index's order (no subquery per row).
+    last_result = {}
+    inspections = (
+        Inspection.objects.filter(
+            premises_id__gte=first_id, premises_id__lte=last_id, performed_on__lte=as_of, correction__isnull=True
+        )
+        .order_by("premises_id", "-performed_on", "-pk")
+        .values_list("premises_id", "result")
+    )
+    for premises_id, result in inspections.iterator(chunk_size=5000):
+        last_result.setdefault(premises_id, result)
     cameras = defaultdict(list)
     camera_rows = (
         Camera.objects.filter(premises_id__gte=first_id, premises_id__lte=last_id)
@@ -137,16 +140,17 @@ def plan_range(first_id, last_id, standard, as_of, check=None):
         flags[premises_id][kind] = (pk, details, standard_id)
 
     judged = set()
-    for pk, name, category, designated_on, verification, created_at, due, last_result in premises_rows:
+    for pk, name, category, designated_on, verification, first_verified_at, created_at, due in premises_rows:
         judged.add(pk)
         plan.names[pk] = name
         facts = rules.PremisesFacts(
             category=category,
             designated_on=designated_on,
             verification_status=verification,
+            first_verified_at=first_verified_at,
             registered_on=timezone.localdate(created_at) if verification == "pending" else None,
             next_inspection_due=due,
-            last_inspection_result=last_result,
+            last_inspection_result=last_result.get(pk),
             cameras=tuple(cameras.get(pk, ())),
         )
         try:
@@ -156,7 +160,8 @@ def plan_range(first_id, last_id, standard, as_of, check=None):
             plan.errors.append({"premises_id": pk, "error": f"{error.__class__.__name__}: {error}"})
             continue
         plan.evaluated += 1
-        if designated_on is not None and designated_on <= as_of:
+        obligated = is_obligated(designated_on, verification, first_verified_at, as_of)
+        if obligated:
             plan.obligated += 1
             plan.compliant += not any(b.kind in rules.WARNABLE_KINDS for b in breaches)
         current = flags.get(pk, {})
@@ -171,24 +176,27 @@ def plan_range(first_id, last_id, standard, as_of, check=None):
                 plan.to_confirm.append(existing[0])
         for kind, (flag_id, _details, _standard) in current.items():
             if kind not in found:
-                plan.to_resolve.append((flag_id, pk, kind, "cleared"))
+                owed = obligated or not rules.RULES_BY_KIND[kind].obligation
+                plan.to_resolve.append((flag_id, pk, kind, "cleared" if owed else verification))
 
-    # Flags of premises that are no longer judged (rejected, no longer designated). A premises
-    # that could not be judged is in `judged`: its flags stay as they were.
-    for premises_id, current in flags.items():
-        if premises_id not in judged:
-            for kind, (flag_id, _details, _standard) in current.items():
-                plan.to_resolve.append((flag_id, premises_id, kind, "not_obligated"))
+    # Flags of premises that are not judged: they owe nothing (rejected, not designated). A
+    # premises that could not be judged is in `judged`: its flags stay as they were.
+    gone = [premises_id for premises_id in flags if premises_id not in judged]
+    statuses = dict(Premises.objects.filter(pk__in=gone).values_list("pk", "verification_status"))
+    for premises_id in gone:
+        for kind, (flag_id, _details, _standard) in flags[premises_id].items():
+            plan.to_resolve.append((flag_id, premises_id, kind, statuses.get(premises_id, "verified")))
     return plan
 
 
 def _resolution_reason(key, run, as_of, standard):
+    """`key` is "cleared", or the verification status of a premises that owes nothing."""
     with translation.override(settings.LANGUAGE_CODE):
-        if key == "not_obligated":
-            text = _("The premises is no longer obligated or was rejected.")
-        else:
+        if key == "cleared":
             text = _("The condition no longer holds under standard v%(version)s.") % {"version": standard.version}
-        who = _("Sweep run %(run)s") % {"run": run.pk} if run else _("Sweep")
+        else:
+            text = obligation.reason_owes_nothing(key)
+        who = _("Sweep run %(run)s") % {"run": run.pk} if run else _("Judged after a change")
         return f"{who}, {as_of.isoformat()}: {text}"
 
 
@@ -217,24 +225,23 @@ def apply_plan(plan, standard, as_of, run=None):
                     standard=standard,
                     opened_at=now,
                     opened_by_run=run,
-                    last_confirmed_at=now,
+                    updated_at=now,
                 )
                 for premises_id, breach in plan.to_open
             ],
             ignore_conflicts=True,  # another worker opened it first: the constraint keeps one
         )
-        reason = f"system: sweep run {run.pk}" if run else "system: sweep"
+        reason = f"system: sweep run {run.pk}" if run else "system: judged after a change"
         if plan.to_open:
             opened = ComplianceFlag.objects.filter(
                 UNRESOLVED, opened_at=now, premises_id__in={premises_id for premises_id, _breach in plan.to_open}
             ).values_list("pk", flat=True)
             record_history(ComplianceFlag, opened, reason=reason, created=True)
-        if plan.to_confirm:
-            # Most nights this is every unresolved flag: one UPDATE for the chunk.
-            ComplianceFlag.objects.filter(UNRESOLVED, pk__in=plan.to_confirm).update(last_confirmed_at=now)
+        # Flags that still hold unchanged (most nights, all of them) are not written: the run that
+        # found them true is their confirmation (ComplianceFlagQuerySet.with_last_confirmed).
         for flag_id, breach in plan.to_update:
             ComplianceFlag.objects.filter(UNRESOLVED, pk=flag_id).update(
-                details=breach.details, severity=breach.severity, standard=standard, last_confirmed_at=now
+                details=breach.details, severity=breach.severity, standard=standard, updated_at=now
             )
         by_reason = defaultdict(list)
         for flag_id, _premises_id, _kind, reason in plan.to_resolve:
@@ -246,6 +253,7 @@ def apply_plan(plan, standard, as_of, run=None):
                 resolved_at=now,
                 resolved_by_run=run,
                 resolution_reason=_resolution_reason(key, run, as_of, standard),
+                updated_at=now,
             )
         changed = [flag_id for flag_id, _breach in plan.to_update] + [r[0] for r in plan.to_resolve]
         if changed:
@@ -255,6 +263,21 @@ def apply_plan(plan, standard, as_of, run=None):
         "confirmed": len(plan.to_confirm) + len(plan.to_update),
         "resolved": resolved,
     }
+
+
+def judge_premises(premises_id, as_of):
+    """The sweep's own judgement for one premises, now: run (through a task) after every write
+    that can change its verdict (inspections.triggers). Nothing to do without a standard in force:
+    the nightly sweep reports that. Returns the counts, or None."""
+    standard = CameraStandard.objects.in_force(as_of)
+    if standard is None:
+        return None
+    plan = plan_range(premises_id, premises_id, standard, as_of)
+    with transaction.atomic():
+        counts = apply_plan(plan, standard, as_of)
+        refresh_breach(premises_id, premises_id)
+        obligation.release(Q(pk=premises_id), as_of)
+    return counts
 
 
 # ---------------------------------------------------------------------------
@@ -328,6 +351,7 @@ def run_chunk(chunk_id, check=None):
         with transaction.atomic():
             counts = apply_plan(plan, run.standard, run.as_of, run)
             refresh_breach(chunk.first_premises_id, chunk.last_premises_id)
+            obligation.release(Q(pk__gte=chunk.first_premises_id, pk__lte=chunk.last_premises_id), run.as_of)
             claimed = SweepChunk.objects.filter(pk=chunk.pk, done=False).update(
                 done=True,
                 premises_evaluated=plan.evaluated,

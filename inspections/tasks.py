@@ -29,6 +29,12 @@ def sweep_chunk(chunk_id):
     return sweep.run_chunk(chunk_id)
 
 
+@shared_task(name="inspections.judge_premises", time_limit=60, autoretry_for=(ConnectionError,), max_retries=3)
+def judge_premises(premises_id, as_of=None):
+    """One premises judged now, after a write that can change its verdict (inspections.triggers)."""
+    sweep.judge_premises(premises_id, date_or_today(as_of))
+
+
 @shared_task(name="inspections.warning_ladder", time_limit=600)
 def warning_ladder(as_of=None):
     return ladder.advance_warning_ladder(date_or_today(as_of))

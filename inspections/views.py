@@ -20,6 +20,7 @@ from .forms import AssignmentForm, InspectionForm
 from .models import (
     CAMERA_CHECKS,
     CURRENT,
+    OPEN_PLAN,
     PREMISES_CHECKS,
     ComplianceFlag,
     Inspection,
@@ -128,7 +129,7 @@ def _checklist_page(request, premises, *, original=None, assignment=None):
 @permission_required("inspections.add_inspection", raise_exception=True)
 def record_inspection(request, premises_pk):
     premises = get_object_or_404(Premises, pk=premises_pk)
-    assignment = InspectionAssignment.objects.filter(premises=premises, inspection=None).first()
+    assignment = InspectionAssignment.objects.filter(OPEN_PLAN, premises=premises).first()
     return _checklist_page(request, premises, assignment=assignment)
 
 
@@ -209,7 +210,7 @@ def planning(request):
         .prefetch_related(
             Prefetch(
                 "assignments",
-                queryset=InspectionAssignment.objects.filter(inspection=None).select_related("officer"),
+                queryset=InspectionAssignment.objects.filter(OPEN_PLAN).select_related("officer"),
                 to_attr="open_plans",
             )
         )
@@ -237,7 +238,7 @@ def my_inspections(request):
     """The officer's own list for today (and anything planned earlier still open), for the phone."""
     today = timezone.localdate()
     plans = (
-        InspectionAssignment.objects.filter(officer=request.user, inspection=None, planned_on__lte=today)
+        InspectionAssignment.objects.filter(OPEN_PLAN, officer=request.user, planned_on__lte=today)
         .select_related("premises__road", "premises__kelurahan")
         .order_by("planned_on", "premises__road__name", "pk")
     )

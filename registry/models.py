@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -91,10 +92,28 @@ class ProtocolRoad(models.Model):
         return self.name
 
 
+def obligated_q(as_of):
+    """Who owes compliance on `as_of`: designated by mayoral decree on or before it, verified by
+    an officer at least once, and not rejected. A registration never verified owes only its
+    verification; a rejected one owes nothing; a verified premises whose owner sent a correction
+    stays obligated while the correction waits (inspections/rules.py, "What a premises owes").
+    `is_obligated` is the same rule for one premises' values."""
+    return Q(designated_on__lte=as_of, first_verified_at__isnull=False) & ~Q(verification_status="rejected")
+
+
+def is_obligated(designated_on, verification_status, first_verified_at, as_of):
+    return (
+        designated_on is not None
+        and designated_on <= as_of
+        and first_verified_at is not None
+        and verification_status != "rejected"
+    )
+
+
 class PremisesQuerySet(models.QuerySet):
     def obligated(self, as_of):
-        """Premises designated as obligated on or before `as_of` (by mayoral decree)."""
-        return self.filter(designated_on__lte=as_of).exclude(verification_status=Premises.Verification.REJECTED)
+        """Premises that owe compliance on `as_of` (obligated_q)."""
+        return self.filter(obligated_q(as_of))
 
     def overdue(self, as_of):
         """No passing inspection within the interval: one range query on the stored due date."""
@@ -187,6 +206,13 @@ class Premises(models.Model):
         verbose_name=_("possible duplicate of"),
     )
     verified_at = models.DateTimeField(_("verified or rejected at"), null=True, blank=True, editable=False)
+    first_verified_at = models.DateTimeField(
+        _("first verified at"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("Set the first time an officer verifies the premises; from then on it owes compliance."),
+    )
     verified_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -268,6 +294,8 @@ class Premises(models.Model):
     def save(self, *args, **kwargs):
         if self.designated_on and self.next_inspection_due is None:
             self.next_inspection_due = self.inspection_due_after()
+        if self.verification_status == self.Verification.VERIFIED and self.first_verified_at is None:
+            self.first_verified_at = self.verified_at or timezone.now()
         super().save(*args, **kwargs)
 
     def inspection_due_after(self, last_passed_on=None):

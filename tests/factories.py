@@ -28,6 +28,7 @@ class PremisesFactory(factory.django.DjangoModelFactory):
     longitude = Decimal("117.499000")
     nib = factory.Sequence(lambda n: f"{1200000000000 + n}")
     designated_on = datetime.date(2024, 1, 15)
+    verification_status = Premises.Verification.VERIFIED  # obligated (registry.models.obligated_q)
 
 
 class ResponsiblePersonFactory(factory.django.DjangoModelFactory):

@@ -41,6 +41,7 @@ def facts(**overrides):
         category="minimarket",
         designated_on=datetime.date(2024, 1, 1),
         verification_status="verified",
+        first_verified_at=datetime.datetime(2024, 1, 2, 9, tzinfo=datetime.UTC),
         registered_on=datetime.date(2023, 12, 1),
         next_inspection_due=datetime.date(2027, 1, 1),
         last_inspection_result="pass",
@@ -121,6 +122,20 @@ def test_premises_without_passing_inspection_for_six_months_is_flagged_overdue()
 @pytest.mark.parametrize("result", ["fail", "partial"])
 def test_a_failed_or_partial_last_inspection_is_flagged(result):
     assert kinds(facts(last_inspection_result=result)) == [FlagKind.INSPECTION_FAILED]
+
+
+def test_only_an_obligated_premises_owes_the_cameras_and_inspections():
+    """What a premises owes (rules.py): never verified, rejected or not designated, nothing but
+    its verification; a verified premises whose correction waits stays obligated."""
+    broken = dict(cameras=(), next_inspection_due=datetime.date(2026, 1, 1))
+    assert kinds(facts(**broken)) == [FlagKind.NO_CAMERA, FlagKind.INSPECTION_OVERDUE]
+    waiting_first = facts(**broken, verification_status="pending", first_verified_at=None, registered_on=AS_OF)
+    assert kinds(waiting_first) == []
+    assert kinds(facts(**broken, verification_status="rejected")) == []
+    assert kinds(facts(**broken, designated_on=None)) == []
+    assert kinds(facts(**broken, designated_on=AS_OF + datetime.timedelta(days=1))) == []
+    correction_waits = facts(**broken, verification_status="pending", registered_on=AS_OF)
+    assert kinds(correction_waits) == [FlagKind.NO_CAMERA, FlagKind.INSPECTION_OVERDUE]
 
 
 def test_a_registration_pending_past_the_grace_period_is_flagged_even_before_designation():

@@ -56,11 +56,17 @@ def test_the_sweep_opens_a_flag_per_broken_rule_and_records_the_run(city):
 
 def test_running_twice_confirms_and_never_duplicates(city):
     first = sweep.run_sweep(AS_OF)
-    before = dict(ComplianceFlag.objects.values_list("pk", "last_confirmed_at"))
+    before = dict(ComplianceFlag.objects.with_last_confirmed().values_list("pk", "last_confirmed_at"))
+    stamps = list(ComplianceFlag.objects.values_list("pk", "updated_at", "details").order_by("pk"))
+    history = ComplianceFlag.history.count()
     second = sweep.run_sweep(AS_OF)
     assert (second.flags_opened, second.flags_confirmed, second.flags_resolved) == (0, 2, 0)
     assert ComplianceFlag.objects.count() == 2
-    assert all(ComplianceFlag.objects.get(pk=pk).last_confirmed_at > at for pk, at in before.items())
+    # The second run wrote nothing to the flags that still hold; it is their confirmation.
+    assert list(ComplianceFlag.objects.values_list("pk", "updated_at", "details").order_by("pk")) == stamps
+    assert ComplianceFlag.history.count() == history
+    confirmed = dict(ComplianceFlag.objects.with_last_confirmed().values_list("pk", "last_confirmed_at"))
+    assert all(confirmed[pk] == second.finished_at > at for pk, at in before.items())
     assert first.pk != second.pk
 
 
@@ -192,7 +198,6 @@ def test_the_database_allows_one_unresolved_flag_per_kind(city):
             severity=flag.severity,
             standard=flag.standard,
             opened_at=flag.opened_at,
-            last_confirmed_at=flag.opened_at,
         )
 
 

@@ -28,6 +28,7 @@ def test_every_task_of_ours_acknowledges_late_and_is_requeued_when_its_worker_di
         "registry.purge_rejected_registrations",
         "inspections.compliance_sweep",
         "inspections.sweep_chunk",
+        "inspections.judge_premises",
         "inspections.warning_ladder",
         "notifications.daily_digest",
     }

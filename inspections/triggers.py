@@ -1,0 +1,55 @@
+"""Judge a premises as soon as something that decides its verdict changes, not at night.
+
+After the write commits, the sweep's own judgement of that one premises runs as a Celery task
+(eagerly in the web process when there is no broker). The writes that trigger it:
+- the premises saved: a registration submitted, corrected by the owner, verified or rejected, a
+  designation changed (owner form, officer pages, admin);
+- a camera added, changed or removed (the owner's form, an inspection, the admin's inline);
+- an inspection recorded or corrected.
+A new version of the camera standard already in force starts a whole sweep; one that takes effect
+later is picked up by the nightly sweep of its first day (standard_for(as_of) chooses it).
+The nightly sweep stays the safety net: when the broker is down, the judgement waits for it.
+"""
+
+from django.db import transaction
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
+from django.utils import timezone
+
+from registry.jobs import enqueue
+from registry.models import Camera, CameraStandard, Premises
+
+from .models import Inspection
+
+
+def judge_on_commit(premises_id):
+    from . import tasks
+
+    transaction.on_commit(lambda: enqueue(tasks.judge_premises, premises_id))
+
+
+@receiver(post_save, sender=Premises, dispatch_uid="judge-premises-saved")
+def _premises_saved(sender, instance, raw=False, **kwargs):
+    if not raw:
+        judge_on_commit(instance.pk)
+
+
+@receiver(post_save, sender=Camera, dispatch_uid="judge-camera-saved")
+@receiver(post_delete, sender=Camera, dispatch_uid="judge-camera-deleted")
+def _camera_changed(sender, instance, raw=False, **kwargs):
+    if not raw:
+        judge_on_commit(instance.premises_id)
+
+
+@receiver(post_save, sender=Inspection, dispatch_uid="judge-inspection-recorded")
+def _inspection_recorded(sender, instance, raw=False, **kwargs):
+    if not raw:
+        judge_on_commit(instance.premises_id)
+
+
+@receiver(post_save, sender=CameraStandard, dispatch_uid="sweep-standard-in-force")
+def _standard_saved(sender, instance, created, raw=False, **kwargs):
+    if created and not raw and instance.effective_from <= timezone.localdate():
+        from . import tasks
+
+        transaction.on_commit(lambda: enqueue(tasks.compliance_sweep, trigger="new standard"))
