@@ -3,6 +3,7 @@ the flag queue, the camera standard and the sweep. Every page runs a bounded num
 
 import datetime
 import math
+from urllib.parse import urlencode
 
 from django import forms
 from django.contrib import messages
@@ -21,15 +22,15 @@ from django.views.decorators.http import require_POST
 
 from inspections import ladder, recording, tasks
 from inspections.access import field_staff, signed_in_with
-from inspections.filters import COMPLIANCE_CHOICES, PremisesFilter, obligated_q, premises_with_status
+from inspections.filters import COMPLIANCE_CHOICES, PremisesFilter, params_q, premises_with_status
 from inspections.models import (
-    CURRENT,
     UNRESOLVED,
     ComplianceFlag,
+    FlagKind,
     SweepRun,
     SweepStatus,
-    WarningLetter,
     WarningStatus,
+    WarningStep,
 )
 from registry import personal_data
 from registry.csv_cells import LineWriter, cell
@@ -52,55 +53,68 @@ def _percent(part, whole):
 
 
 def _status(premises):
-    if premises.has_breach:
-        return "non_compliant"
-    return "compliant" if premises.is_obligated else "not_judged"
+    """The row's compliance, as inspections.filters.compliance_q splits the registry."""
+    if not premises.is_obligated:
+        return "not_judged"
+    return "non_compliant" if premises.has_breach else "compliant"
 
 
 # ---------------------------------------------------------------------------
 # Overview
 
 
+class Figure:
+    """One number on the overview and the premises list it opens: the list's filter parameters are
+    the figure's definition, and its count uses the same conditions (inspections.filters.params_q)."""
+
+    def __init__(self, key, label, params):
+        self.key, self.label, self.params = key, label, params
+        self.count, self.percent = 0, None
+
+    @property
+    def url(self):
+        return f"{reverse('dashboard:premises-list')}?{urlencode(self.params)}"
+
+
+def _count(figures, today, queryset=None):
+    queryset = Premises.objects.all() if queryset is None else queryset
+    counts = queryset.aggregate(**{f.key: Count("pk", filter=params_q(f.params, today)) for f in figures})
+    for f in figures:
+        f.count = counts[f.key]
+    return figures
+
+
 @_guard
 def overview(request):
     today = timezone.localdate()
-    registered = Premises.objects.exclude(verification_status=Premises.Verification.REJECTED)
-    obligated = Premises.objects.filter(obligated_q(today))
-    totals = registered.aggregate(
-        registered=Count("pk"),
-        verified=Count("pk", filter=Q(verification_status=Premises.Verification.VERIFIED)),
-        obligated=Count("pk", filter=obligated_q(today)),
-        compliant=Count("pk", filter=obligated_q(today) & Q(in_breach=False)),
-        overdue=Count("pk", filter=obligated_q(today) & Q(next_inspection_due__lt=today)),
-    )
-    flags_by_kind = list(
-        ComplianceFlag.objects.filter(UNRESOLVED).values("kind").annotate(n=Count("pk")).order_by("-n", "kind")
-    )
-    kinds = dict(ComplianceFlag._meta.get_field("kind").choices)
-    warnings = list(
-        WarningLetter.objects.filter(CURRENT).values("step", "status").annotate(n=Count("pk")).order_by("step")
-    )
-    steps = dict(WarningLetter._meta.get_field("step").choices)
+    cards = [
+        Figure("registered", _("registered"), {"registered": "true"}),
+        Figure("pending", _("awaiting verification"), {"verification_status": "pending"}),
+        Figure("verified", _("verified"), {"verification_status": "verified"}),
+        Figure("obligated", _("obligated"), {"obligated": "true"}),
+        Figure("compliant", _("compliant"), {"compliance": "compliant"}),
+        Figure("non_compliant", _("not compliant"), {"compliance": "non_compliant"}),
+        Figure("overdue", _("inspection overdue"), {"overdue": "true"}),
+    ]
+    flags = [Figure(f"flag_{kind}", label, {"flag_kind": kind}) for kind, label in FlagKind.choices]
+    warnings = [Figure(f"step_{step}", label, {"warning_step": step}) for step, label in WarningStep.choices]
+    awaiting = Figure("awaiting", _("awaiting a supervisor"), {"warning_status": WarningStatus.AWAITING_APPROVAL})
+    _count([*cards, *flags, *warnings, awaiting], today)
+    by_key = {f.key: f for f in cards}
+    obligated = by_key["obligated"].count
+    for key in ("compliant", "non_compliant", "overdue"):
+        by_key[key].percent = _percent(by_key[key].count, obligated)
     last_run = SweepRun.objects.select_related("standard").first()
     return render(
         request,
         "dashboard/overview.html",
         {
-            "totals": totals,
-            "percent": {k: _percent(totals[k], totals["obligated"]) for k in ("compliant", "overdue")},
-            "by_road": _compliance_by(obligated, "road__name"),
-            "by_category": _compliance_by(obligated, "category", dict(Premises.Category.choices)),
-            "flags_by_kind": [
-                {"kind": f["kind"], "label": kinds.get(f["kind"], f["kind"]), "n": f["n"]} for f in flags_by_kind
-            ],
-            "warnings": [
-                {
-                    **w,
-                    "label": steps.get(w["step"], w["step"]),
-                    "awaiting": w["status"] == WarningStatus.AWAITING_APPROVAL,
-                }
-                for w in warnings
-            ],
+            "cards": cards,
+            "by_road": _compliance_by("road", ProtocolRoad.objects.values_list("pk", "name"), today),
+            "by_category": _compliance_by("category", Premises.Category.choices, today),
+            "flags_by_kind": [f for f in flags if f.count],
+            "warnings": [f for f in warnings if f.count],
+            "awaiting": awaiting,
             "trend": _trend(today),
             "last_run": last_run,
             "nav": "overview",
@@ -108,14 +122,25 @@ def overview(request):
     )
 
 
-def _compliance_by(obligated, field, labels=None):
-    """One grouped count per road or category: obligated premises and those not in breach."""
-    labels = labels or {}
-    grouped = obligated.values_list(field).annotate(n=Count("pk"), ok=Count("pk", filter=Q(in_breach=False))).order_by()
-    return [
-        {"key": key, "label": labels.get(key, key), "total": n, "compliant": ok, "percent": _percent(ok, n)}
-        for key, n, ok in sorted(grouped, key=lambda row: str(labels.get(row[0], row[0])))
-    ]
+def _compliance_by(param, choices, today):
+    """Per road or category: obligated premises and the compliant ones, each a figure with its list."""
+    field = "road_id" if param == "road" else param
+    labels = dict(choices)
+    obligated, compliant = {"obligated": "true"}, {"compliance": "compliant"}
+    grouped = (
+        Premises.objects.values_list(field)
+        .annotate(n=Count("pk", filter=params_q(obligated, today)), ok=Count("pk", filter=params_q(compliant, today)))
+        .order_by()
+    )
+    rows = []
+    for key, n, ok in grouped:
+        if not n:
+            continue
+        total = Figure(f"{param}_{key}", labels.get(key, key), {**obligated, param: key})
+        good = Figure(f"{param}_{key}_ok", labels.get(key, key), {**compliant, param: key})
+        total.count, good.count = n, ok
+        rows.append({"label": total.label, "total": total, "compliant": good, "percent": _percent(ok, n)})
+    return sorted(rows, key=lambda row: str(row["label"]))
 
 
 def _trend(today):

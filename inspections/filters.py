@@ -5,19 +5,85 @@ from django.db.models import BooleanField, Case, Count, F, OuterRef, Q, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from registry.models import Kecamatan, Kelurahan, Premises, ProtocolRoad
+from registry.models import Kecamatan, Kelurahan, Premises, ProtocolRoad, obligated_q
 
-from .models import CURRENT, UNRESOLVED, ComplianceFlag, FlagKind, WarningLetter, WarningStep
+from .models import CURRENT, UNRESOLVED, ComplianceFlag, FlagKind, WarningLetter, WarningStatus, WarningStep
 
 COMPLIANCE_CHOICES = [
     ("compliant", _("Compliant")),
     ("non_compliant", _("Not compliant")),
-    ("not_judged", _("Not judged yet")),
+    ("not_judged", _("Owes nothing yet")),
+]
+WARNING_STATUS_CHOICES = [
+    (WarningStatus.ACTIVE, WarningStatus.ACTIVE.label),
+    (WarningStatus.AWAITING_APPROVAL, WarningStatus.AWAITING_APPROVAL.label),
 ]
 
 
-def obligated_q(today):
-    return Q(designated_on__lte=today) & ~Q(verification_status=Premises.Verification.REJECTED)
+# --- what each filter selects: the premises list filters with these, and the overview counts
+# with the very same conditions (`params_q`), so that every figure opens a list of its size.
+
+
+def compliance_q(value, today):
+    """compliant / non_compliant: obligated and without / with an open warnable breach;
+    not_judged: owes nothing (yet). The three split the registry."""
+    if value == "compliant":
+        return obligated_q(today) & Q(in_breach=False)
+    if value == "non_compliant":
+        return obligated_q(today) & Q(in_breach=True)
+    return ~obligated_q(today)
+
+
+def overdue_q(today):
+    """Obligated, and the inspection's due date has passed."""
+    return obligated_q(today) & Q(next_inspection_due__lt=today)
+
+
+def registered_q():
+    """In the registry: everything but rejected registrations."""
+    return ~Q(verification_status=Premises.Verification.REJECTED)
+
+
+def open_flag_q(kind):
+    return Q(pk__in=ComplianceFlag.objects.filter(UNRESOLVED, kind=kind).values("premises_id"))
+
+
+def warning_q(step=None, status=None):
+    """Premises whose current warning is at `step` (and in `status`): one current warning each."""
+    letters = WarningLetter.objects.filter(CURRENT)
+    if step:
+        letters = letters.filter(step=step)
+    if status:
+        letters = letters.filter(status=status)
+    return Q(pk__in=letters.values("premises_id"))
+
+
+def params_q(params, today):
+    """The condition of the premises list for these query parameters (the ones the overview's links
+    carry), built from the same functions as PremisesFilter's methods."""
+    q = Q()
+    for name, value in params.items():
+        if name == "registered":
+            q &= registered_q() if value == "true" else ~registered_q()
+        elif name == "obligated":
+            q &= obligated_q(today) if value == "true" else ~obligated_q(today)
+        elif name == "compliance":
+            q &= compliance_q(value, today)
+        elif name == "overdue":
+            q &= overdue_q(today) if value == "true" else ~overdue_q(today)
+        elif name == "flag_kind":
+            q &= open_flag_q(value)
+        elif name == "warning_step":
+            q &= warning_q(step=value)
+        elif name == "warning_status":
+            q &= warning_q(status=value)
+        elif name in ("verification_status", "category"):
+            q &= Q(**{name: value})
+        elif name == "road":
+            q &= Q(road_id=value)
+        else:
+            raise ValueError(f"no figure filters on {name!r}")
+    return q
 
 
 def premises_with_status(today=None):
@@ -56,10 +122,15 @@ class PremisesFilter(django_filters.FilterSet):
     category = django_filters.ChoiceFilter(choices=Premises.Category.choices, label=_("Category"))
     ownership = django_filters.ChoiceFilter(choices=Premises.Ownership.choices, label=_("Ownership"))
     verification_status = django_filters.ChoiceFilter(choices=Premises.Verification.choices, label=_("Verification"))
+    registered = django_filters.BooleanFilter(method="by_registered", label=_("Registered (not rejected)"))
+    obligated = django_filters.BooleanFilter(method="by_obligated", label=_("Obligated"))
     compliance = django_filters.ChoiceFilter(choices=COMPLIANCE_CHOICES, method="by_compliance", label=_("Compliance"))
     flag_kind = django_filters.ChoiceFilter(choices=FlagKind.choices, method="by_flag", label=_("Open flag"))
     overdue = django_filters.BooleanFilter(method="by_overdue", label=_("Inspection overdue"))
     warning_step = django_filters.ChoiceFilter(choices=WarningStep.choices, method="by_step", label=_("Warning step"))
+    warning_status = django_filters.ChoiceFilter(
+        choices=WARNING_STATUS_CHOICES, method="by_warning_status", label=_("Warning status")
+    )
     ordering = django_filters.OrderingFilter(
         fields=(("name", "name"), ("next_inspection_due", "due"), ("created_at", "registered")),
         field_labels={"name": _("Name"), "next_inspection_due": _("Inspection due"), "created_at": _("Registered")},
@@ -78,22 +149,25 @@ class PremisesFilter(django_filters.FilterSet):
             else queryset
         )
 
-    def by_compliance(self, queryset, name, value):
+    def by_registered(self, queryset, name, value):
+        return queryset.filter(registered_q() if value else ~registered_q())
+
+    def by_obligated(self, queryset, name, value):
         today = timezone.localdate()
-        if value == "compliant":
-            return queryset.filter(obligated_q(today), in_breach=False)
-        if value == "non_compliant":
-            return queryset.filter(in_breach=True)
-        return queryset.exclude(obligated_q(today))
+        return queryset.filter(obligated_q(today) if value else ~obligated_q(today))
+
+    def by_compliance(self, queryset, name, value):
+        return queryset.filter(compliance_q(value, timezone.localdate()))
 
     def by_flag(self, queryset, name, value):
-        return queryset.filter(pk__in=ComplianceFlag.objects.filter(UNRESOLVED, kind=value).values("premises_id"))
+        return queryset.filter(open_flag_q(value))
 
     def by_overdue(self, queryset, name, value):
         today = timezone.localdate()
-        return (
-            queryset.filter(next_inspection_due__lt=today) if value else queryset.exclude(next_inspection_due__lt=today)
-        )
+        return queryset.filter(overdue_q(today) if value else ~overdue_q(today))
 
     def by_step(self, queryset, name, value):
-        return queryset.filter(pk__in=WarningLetter.objects.filter(CURRENT, step=value).values("premises_id"))
+        return queryset.filter(warning_q(step=value))
+
+    def by_warning_status(self, queryset, name, value):
+        return queryset.filter(warning_q(status=value))
