@@ -6,11 +6,14 @@ import datetime
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
 from inspections.access import field_staff
 from inspections.models import CURRENT, ComplianceFlag, NotificationCursor, SweepRun, WarningLetter, WarningStatus
+
+from .models import DigestSent
 
 LIST_LIMIT = 50
 DUE_SOON_DAYS = 2
@@ -58,7 +61,8 @@ def digest_recipients():
 
 
 def send_daily_digest(as_of: datetime.date):
-    """One e-mail (text and HTML) to every officer and supervisor; returns how many were sent."""
+    """One e-mail (text and HTML) to every officer and supervisor, once a day whatever runs twice;
+    returns how many were queued by this call."""
     changes = changes_since(timezone.now() - datetime.timedelta(days=1), as_of)
     recipients = list(digest_recipients())
     with translation.override(settings.LANGUAGE_CODE):
@@ -66,8 +70,15 @@ def send_daily_digest(as_of: datetime.date):
         subject = render_to_string("notifications/email/digest_subject.txt", context).strip()
         text = render_to_string("notifications/email/digest.txt", context)
         html = render_to_string("notifications/email/digest.html", context)
+    sent = 0
     for user in recipients:
-        message = EmailMultiAlternatives(subject, text, settings.DEFAULT_FROM_EMAIL, [user.email])
-        message.attach_alternative(html, "text/html")
-        message.send()
-    return len(recipients)
+        # The mark and the queued mail (django-mailer's table) commit together, or neither.
+        with transaction.atomic():
+            _mark, first = DigestSent.objects.get_or_create(user=user, day=as_of)
+            if not first:
+                continue
+            message = EmailMultiAlternatives(subject, text, settings.DEFAULT_FROM_EMAIL, [user.email])
+            message.attach_alternative(html, "text/html")
+            message.send()
+        sent += 1
+    return sent

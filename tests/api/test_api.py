@@ -92,6 +92,31 @@ def test_filters_geojson_and_updated_since(api, data, officer):
     assert bad.status_code == 400 and "ISO 8601" in bad.json()["updated_since"][0]
 
 
+def test_updated_since_returns_flags_acknowledged_or_resolved_and_warnings_that_escalated(api, data, officer):
+    """A command centre polling for changes learns of every change, not only of new rows."""
+    import time_machine
+
+    from inspections import ladder, recording
+
+    api.force_authenticate(officer)
+    acknowledged = ComplianceFlag.objects.get(premises__name="Toko API")
+    resolved = ComplianceFlag.objects.get(premises__name="Toko Gagal", kind="inspection_overdue")
+    untouched = ComplianceFlag.objects.get(premises__name="Toko Gagal", kind="camera_below_standard")
+    warning = ladder.escalate_now(resolved.premises, actor=officer, as_of=TODAY)
+    later = timezone.now() + datetime.timedelta(hours=1)
+    with time_machine.travel(later, tick=False):
+        recording.acknowledge_flag(acknowledged, actor=officer)
+        ComplianceFlag.objects.filter(pk=resolved.pk).update(status="resolved", resolved_at=later)
+        ladder.escalate_now(resolved.premises, actor=officer, as_of=TODAY)
+    since = (later - datetime.timedelta(minutes=1)).isoformat().replace("+", "%2B")
+    flags = api.get(f"/api/v1/flags/?updated_since={since}").json()
+    assert sorted(f["id"] for f in flags["results"]) == sorted([acknowledged.pk, resolved.pk])
+    assert untouched.pk not in [f["id"] for f in flags["results"]]
+    warnings = api.get(f"/api/v1/warnings/?updated_since={since}").json()["results"]
+    assert {(w["id"], w["status"]) for w in warnings} >= {(warning.pk, "escalated")}
+    assert {w["step"] for w in warnings} == {"sp1", "sp2"}  # the escalated SP1 and the new SP2
+
+
 def test_an_officer_acknowledges_a_flag_through_the_same_service_and_an_auditor_cannot(api, data, officer, auditor):
     flag = ComplianceFlag.objects.first()
     api.force_authenticate(auditor)

@@ -48,7 +48,7 @@ def generated_city():
     (approved or not), pending (new and correcting), rejected, not yet designated."""
     rng = random.Random(25)
     roads = [ProtocolRoadFactory() for _ in range(3)]
-    for n in range(40):
+    for _n in range(40):
         designated = datetime.date(2025, 1, 1) + datetime.timedelta(days=rng.randint(0, 600))
         state = rng.choice(["verified"] * 5 + ["pending", "rejected", "undesignated"])
         premises = PremisesFactory(

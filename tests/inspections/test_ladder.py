@@ -127,3 +127,40 @@ def test_only_a_supervisor_approves_a_freeze(failing, officer):
     boss = get_user_model().objects.create_superuser("boss", password="x")
     with pytest.raises(ValidationError):
         ladder.approve_freeze(sp1, supervisor=boss)
+
+
+def test_the_ladder_command_prints_a_dry_run_and_writes_only_with_commit(failing):
+    import io
+
+    from django.core.management import call_command
+
+    out = io.StringIO()
+    call_command("warning_ladder", "--as-of", day(0).isoformat(), stdout=out)
+    assert "issue     Toko Gagal: sp1" in out.getvalue() and "would issue 1, escalate 0, close 0" in out.getvalue()
+    assert not WarningLetter.objects.exists()
+    out = io.StringIO()
+    call_command("warning_ladder", "--as-of", day(0).isoformat(), "--commit", stdout=out)
+    assert "issued 1, escalated 0, closed 0" in out.getvalue()
+    assert current(failing).step == WarningStep.SP1
+
+
+def test_the_ladder_bad_date_is_a_clear_error():
+    from django.core.management import CommandError, call_command
+
+    with pytest.raises(CommandError, match="--as-of must be a date"):
+        call_command("warning_ladder", "--as-of", "kemarin")
+
+
+def test_the_ladder_writes_set_based_its_statements_do_not_grow_with_the_letters(django_assert_max_num_queries):
+    """Issuing for 30 premises costs the same statements as for 3 (the per-letter loop took ~7 each)."""
+    for n in range(30):
+        dome_below_standard(PremisesFactory(name=f"Toko {n:02d}", designated_on=datetime.date(2025, 1, 1)))
+    sweep.run_sweep(DAY0)
+    backdate_flags()
+    with django_assert_max_num_queries(16):
+        assert ladder.advance_warning_ladder(day(0))["issued"] == 30
+    with django_assert_max_num_queries(20):
+        assert ladder.advance_warning_ladder(day(8))["escalated"] == 30
+    sp2 = WarningLetter.objects.filter(step=WarningStep.SP2, status=WarningStatus.ACTIVE)
+    assert sp2.count() == 30 and all(letter.flags.count() == 1 for letter in sp2)
+    assert WarningLetter.history.filter(step=WarningStep.SP2).count() == 30

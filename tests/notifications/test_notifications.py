@@ -1,5 +1,7 @@
 """What staff are told: the changes since they last looked, the daily digest, approvals from the list."""
 
+import datetime
+
 import pytest
 from django.core import mail
 
@@ -28,6 +30,17 @@ def test_the_daily_digest_goes_to_officers_and_supervisors_with_text_and_html(of
     assert "Toko Peringatan" in message.body
     html = message.alternatives[0]
     assert html[1] == "text/html" and "Toko Peringatan" in html[0]
+
+
+def test_the_daily_digest_run_twice_sends_one_mail_per_person_per_day(officer, supervisor, warned):
+    officer.email, supervisor.email = "o@example.id", "s@example.id"
+    for user in (officer, supervisor):
+        user.save()
+    assert digest.send_daily_digest(AS_OF) == 2
+    assert digest.send_daily_digest(AS_OF) == 0  # a retry, or beat fired twice
+    assert len(mail.outbox) == 2
+    assert digest.send_daily_digest(AS_OF + datetime.timedelta(days=1)) == 2  # the next day's digest
+    assert len(mail.outbox) == 4
 
 
 def test_a_supervisor_approves_from_the_notifications_page_and_an_officer_cannot(client, officer, supervisor, warned):
