@@ -317,5 +317,7 @@ LOGGING = {
     "loggers": {
         "django": {"handlers": ["console"], "level": "INFO", "propagate": False},
         "axes": {"level": "WARNING"},  # its banner on every command, a line per successful login; lockouts stay
+        # A line per task that succeeded (every write judges its premises); failures are still logged.
+        "celery.app.trace": {"level": "WARNING"},
     },
 }

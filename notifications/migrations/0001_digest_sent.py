@@ -6,7 +6,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -15,17 +14,22 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='DigestSent',
+            name="DigestSent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('day', models.DateField(verbose_name='day')),
-                ('queued_at', models.DateTimeField(auto_now_add=True, verbose_name='queued at')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("day", models.DateField(verbose_name="day")),
+                ("queued_at", models.DateTimeField(auto_now_add=True, verbose_name="queued at")),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'daily digest sent',
-                'verbose_name_plural': 'daily digests sent',
-                'constraints': [models.UniqueConstraint(fields=('user', 'day'), name='one_digest_per_person_per_day')],
+                "verbose_name": "daily digest sent",
+                "verbose_name_plural": "daily digests sent",
+                "constraints": [models.UniqueConstraint(fields=("user", "day"), name="one_digest_per_person_per_day")],
             },
         ),
     ]

@@ -14,6 +14,7 @@ from django.urls import reverse
 
 from inspections import ladder, recording, sweep
 from inspections.models import CAMERA_CHECKS, CURRENT, PREMISES_CHECKS, ComplianceFlag, WarningLetter
+from inspections.rules import WARNABLE_KINDS
 from registry.models import Premises
 from tests.factories import CameraFactory, PremisesFactory, ProtocolRoadFactory, dome_below_standard
 
@@ -99,3 +100,14 @@ def test_every_figure_of_the_demo_opens_its_list(client, officer, settings):
     client.force_login(officer)
     counts = assert_every_figure_opens_its_list(client)
     assert len(counts) > 20 and any(n for _url, n in counts)
+    # One consistent story: warnings and owner-side flags only where the premises owes them...
+    owes = Premises.objects.obligated(TODAY)
+    assert not WarningLetter.objects.filter(CURRENT).exclude(premises__in=owes).exists()
+    assert not ComplianceFlag.objects.unresolved().exclude(kind="unverified").exclude(premises__in=owes).exists()
+    for letter in WarningLetter.objects.filter(CURRENT):
+        assert letter.premises.flags.unresolved().filter(kind__in=WARNABLE_KINDS).exists(), letter
+    steps = set(WarningLetter.objects.filter(CURRENT).values_list("step", "status"))
+    assert {("sp1", "active"), ("freeze", "active"), ("freeze", "awaiting_approval")} <= steps
+    # ...and tonight's sweep finds nothing to change: every write was judged when it happened.
+    run = sweep.run_sweep(TODAY)
+    assert (run.flags_opened, run.flags_resolved) == (0, 0)

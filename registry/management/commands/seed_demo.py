@@ -1,7 +1,7 @@
 """Demo data for a development machine: Bontang's protocol roads, premises along them,
 their cameras (a realistic mix of compliant and failing specs) and one user per role.
 
-Deterministic and idempotent: running it twice changes nothing but the demo users'
+Deterministic and idempotent: running it twice changes nothing (what exists is left as it is) but the demo users'
 passwords, which are printed anew. Refuses to run with DEBUG off. Road lines and
 coordinates are approximate, drawn for the demo from the city's extent (DOMAIN.md 7).
 """
@@ -274,14 +274,18 @@ class Command(BaseCommand):
                     planned.append((name, category, ownership, road_name, kel_name))
 
         created = []
-        for index, (name, category, ownership, road_name, kel_name) in enumerate(planned):
+        for name, category, ownership, road_name, kel_name in planned:
             lat, lon = _point_along(ROADS[road_name][2], rng.random(), rng.uniform(-0.0003, 0.0003))
-            roll = rng.random()
-            status = (
-                Verification.VERIFIED if roll < 0.75 else Verification.PENDING if roll < 0.93 else Verification.REJECTED
-            )
-            designated = datetime.date(2019, 11, 1) + datetime.timedelta(days=rng.randint(0, 5 * 365))
-            premises, _ = Premises.objects.update_or_create(
+            # Three in four were entered by officers from the decree (verified); the rest registered
+            # themselves and wait for an officer (seed_demo_inspections verifies or rejects them).
+            # Decrees span 2019-2024, and a few came this autumn, so that the demo's warnings start
+            # on different days (no warning before the 90-day grace of a new obligation).
+            by_officer = rng.random() < 0.75
+            if rng.random() < 0.3:
+                designated = datetime.date(2026, 7, 15) + datetime.timedelta(days=rng.randint(0, 45))
+            else:
+                designated = datetime.date(2019, 11, 1) + datetime.timedelta(days=rng.randint(0, 5 * 365))
+            premises, _ = Premises.objects.get_or_create(
                 name=name,
                 road=roads[road_name],
                 defaults={
@@ -292,16 +296,13 @@ class Command(BaseCommand):
                     "latitude": lat,
                     "longitude": lon,
                     "nib": "" if ownership == Ownership.GOVERNMENT else f"{rng.randint(10**12, 10**13 - 1)}",
-                    "designated_on": designated if status != Verification.PENDING or index % 2 else None,
-                    "source": EntrySource.OFFICER if status == Verification.VERIFIED else EntrySource.SELF_REGISTRATION,
-                    "verification_status": status,
-                    "rejection_reason": "Lokasi pada peta tidak sesuai dengan alamat."
-                    if status == Verification.REJECTED
-                    else "",
+                    "designated_on": designated if by_officer else None,
+                    "source": EntrySource.OFFICER if by_officer else EntrySource.SELF_REGISTRATION,
+                    "verification_status": Verification.VERIFIED if by_officer else Verification.PENDING,
                 },
             )
             first, last = rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES)
-            ResponsiblePerson.objects.update_or_create(
+            ResponsiblePerson.objects.get_or_create(
                 premises=premises,
                 name=f"{first} {last}",
                 defaults={
@@ -328,7 +329,7 @@ class Command(BaseCommand):
             spec = dict(CAMERAS[kind])
             profiles = spec.pop("profiles")
             good_record = quality == "good" or rng.random() < 0.5
-            camera, _ = Camera.objects.update_or_create(
+            camera, _ = Camera.objects.get_or_create(
                 premises=premises,
                 label=LABELS[position],
                 defaults={
