@@ -25,6 +25,7 @@ from registry.models import Camera, Kecamatan, Kelurahan, Premises, PremisesCate
 
 CATEGORIES = [c for c in PremisesCategory.values if c != "government_office"]
 BATCH = 5000
+VERIFIED_AT = datetime.datetime(2025, 6, 1, tzinfo=datetime.UTC)
 
 
 def main():
@@ -54,6 +55,7 @@ def main():
         road, kelurahan, line = rng.choice(roads)
         lat, lon = _point_along(line, rng.random(), rng.uniform(-0.0005, 0.0005))
         designated = datetime.date(2020, 1, 1) + datetime.timedelta(days=rng.randint(0, 5 * 365))
+        verified = rng.random() < 0.9
         premises_batch.append(
             Premises(
                 name=f"Bangunan {n:06d}",
@@ -66,7 +68,8 @@ def main():
                 longitude=lon,
                 nib=f"{rng.randint(10**12, 10**13 - 1)}",
                 designated_on=designated,
-                verification_status="verified" if rng.random() < 0.9 else "pending",
+                verification_status="verified" if verified else "pending",
+                first_verified_at=VERIFIED_AT if verified else None,
                 next_inspection_due=add_months(designated, 6),
             )
         )

@@ -136,7 +136,7 @@ def _warnable_flags(premises_ids):
 def _create_letters(rows, as_of, actor, reason):
     """Insert the letters of (premises_id, action) rows, link each to its premises' warnable flags and
     record their history: four statements. A premises that got a current warning meanwhile (another
-    run) is skipped by the database (one current warning per premises). Returns the letters created."""
+    run) is skipped by the database (one current warning per premises). Returns {premises_id: letter id}."""
     now = timezone.now()
     WarningLetter.objects.bulk_create(
         [
@@ -154,15 +154,18 @@ def _create_letters(rows, as_of, actor, reason):
         ignore_conflicts=True,
     )
     ids = [premises_id for premises_id, _action in rows]
-    created = list(WarningLetter.objects.filter(CURRENT, premises_id__in=ids, issued_on=as_of, updated_at=now))
-    letter_of = {letter.premises_id: letter.pk for letter in created}
+    letter_of = dict(
+        WarningLetter.objects.filter(CURRENT, premises_id__in=ids, issued_on=as_of, updated_at=now).values_list(
+            "premises_id", "pk"
+        )
+    )
     Through = WarningLetter.flags.through
     Through.objects.bulk_create(
         Through(warningletter_id=letter_of[premises_id], complianceflag_id=flag_id)
         for flag_id, premises_id in _warnable_flags(list(letter_of)).values_list("pk", "premises_id")
     )
-    WarningLetter.history.bulk_history_create(created, default_change_reason=reason, default_user=actor)
-    return created
+    record_history(WarningLetter, letter_of.values(), reason=reason, user=actor, created=True)
+    return letter_of
 
 
 def issue(rows, as_of, actor):
