@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -159,13 +159,24 @@ def _create_letters(rows, as_of, actor, reason):
             "premises_id", "pk"
         )
     )
-    Through = WarningLetter.flags.through
-    Through.objects.bulk_create(
-        Through(warningletter_id=letter_of[premises_id], complianceflag_id=flag_id)
-        for flag_id, premises_id in _warnable_flags(list(letter_of)).values_list("pk", "premises_id")
-    )
+    _link_flags(list(letter_of.values()))
     record_history(WarningLetter, letter_of.values(), reason=reason, user=actor, created=True)
     return letter_of
+
+
+def _link_flags(letter_ids):
+    """Link each letter to its premises' warnable open flags: one INSERT … SELECT."""
+    if not letter_ids:
+        return
+    pairs = (
+        ComplianceFlag.objects.unresolved()
+        .filter(kind__in=rules.WARNABLE_KINDS, premises__warnings__in=letter_ids)
+        .values_list("premises__warnings__id", "pk")
+    )
+    sql, params = pairs.query.sql_with_params()
+    through = WarningLetter.flags.through._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(f"INSERT INTO {through} (warningletter_id, complianceflag_id) {sql}", params)
 
 
 def issue(rows, as_of, actor):

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Q, Sum
+from django.db.models import Q, Sum
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -92,6 +92,9 @@ class ChunkPlan:
     to_resolve: list = field(default_factory=list)  # (flag id, premises_id, kind, reason key)
     errors: list = field(default_factory=list)
     names: dict = field(default_factory=dict)  # premises_id -> name, for printing
+    # premises_id -> in_breach, where the stored value changes: whether an open warnable flag is
+    # left once the plan is applied (the dashboard filters and counts on the column).
+    breach_changes: dict = field(default_factory=dict)
 
 
 def plan_range(first_id, last_id, standard, as_of, check=None):
@@ -110,6 +113,7 @@ def plan_range(first_id, last_id, standard, as_of, check=None):
             "first_verified_at",
             "created_at",
             "next_inspection_due",
+            "in_breach",
         )
     )
     # The latest valid inspection of each premises, read flat in the index's order (no subquery per row).
@@ -140,7 +144,7 @@ def plan_range(first_id, last_id, standard, as_of, check=None):
         flags[premises_id][kind] = (pk, details, standard_id)
 
     judged = set()
-    for pk, name, category, designated_on, verification, first_verified_at, created_at, due in premises_rows:
+    for pk, name, category, designated_on, verification, first_verified_at, created_at, due, stored in premises_rows:
         judged.add(pk)
         plan.names[pk] = name
         facts = rules.PremisesFacts(
@@ -161,9 +165,12 @@ def plan_range(first_id, last_id, standard, as_of, check=None):
             continue
         plan.evaluated += 1
         obligated = is_obligated(designated_on, verification, first_verified_at, as_of)
+        in_breach = any(b.kind in rules.WARNABLE_KINDS for b in breaches)
+        if in_breach != stored:
+            plan.breach_changes[pk] = in_breach
         if obligated:
             plan.obligated += 1
-            plan.compliant += not any(b.kind in rules.WARNABLE_KINDS for b in breaches)
+            plan.compliant += not in_breach
         current = flags.get(pk, {})
         found = {breach.kind for breach in breaches}
         for breach in breaches:
@@ -183,6 +190,12 @@ def plan_range(first_id, last_id, standard, as_of, check=None):
     # premises that could not be judged is in `judged`: its flags stay as they were.
     gone = [premises_id for premises_id in flags if premises_id not in judged]
     statuses = dict(Premises.objects.filter(pk__in=gone).values_list("pk", "verification_status"))
+    # A premises that is not judged has no open flag left, so it is not in breach.
+    not_judged = Premises.objects.filter(pk__gte=first_id, pk__lte=last_id, in_breach=True).exclude(
+        pk__in=judged | {error["premises_id"] for error in plan.errors}
+    )
+    for premises_id in not_judged.values_list("pk", flat=True):
+        plan.breach_changes[premises_id] = False
     for premises_id in gone:
         for kind, (flag_id, _details, _standard) in flags[premises_id].items():
             plan.to_resolve.append((flag_id, premises_id, kind, statuses.get(premises_id, "verified")))
@@ -198,17 +211,6 @@ def _resolution_reason(key, run, as_of, standard):
             text = obligation.reason_owes_nothing(key)
         who = _("Sweep run %(run)s") % {"run": run.pk} if run else _("Judged after a change")
         return f"{who}, {as_of.isoformat()}: {text}"
-
-
-def refresh_breach(first_id, last_id):
-    """Store on each premises of the range whether it has an open warnable flag (two UPDATEs,
-    writing only the rows that change), so that the dashboard filters and counts on a column."""
-    open_breach = Exists(
-        ComplianceFlag.objects.filter(UNRESOLVED, premises=OuterRef("pk"), kind__in=rules.WARNABLE_KINDS)
-    )
-    rows = Premises.objects.filter(pk__gte=first_id, pk__lte=last_id)
-    rows.filter(open_breach, in_breach=False).update(in_breach=True)
-    rows.filter(~open_breach, in_breach=True).update(in_breach=False)
 
 
 def apply_plan(plan, standard, as_of, run=None):
@@ -258,6 +260,10 @@ def apply_plan(plan, standard, as_of, run=None):
         changed = [flag_id for flag_id, _breach in plan.to_update] + [r[0] for r in plan.to_resolve]
         if changed:
             record_history(ComplianceFlag, changed, reason=reason)
+        for value in (True, False):
+            ids = [pk for pk, in_breach in plan.breach_changes.items() if in_breach is value]
+            if ids:
+                Premises.objects.filter(pk__in=ids).update(in_breach=value)
     return {
         "opened": len(plan.to_open),
         "confirmed": len(plan.to_confirm) + len(plan.to_update),
@@ -275,7 +281,6 @@ def judge_premises(premises_id, as_of):
     plan = plan_range(premises_id, premises_id, standard, as_of)
     with transaction.atomic():
         counts = apply_plan(plan, standard, as_of)
-        refresh_breach(premises_id, premises_id)
         obligation.release(Q(pk=premises_id), as_of)
     return counts
 
@@ -350,7 +355,6 @@ def run_chunk(chunk_id, check=None):
         plan = plan_range(chunk.first_premises_id, chunk.last_premises_id, run.standard, run.as_of, check)
         with transaction.atomic():
             counts = apply_plan(plan, run.standard, run.as_of, run)
-            refresh_breach(chunk.first_premises_id, chunk.last_premises_id)
             obligation.release(Q(pk__gte=chunk.first_premises_id, pk__lte=chunk.last_premises_id), run.as_of)
             claimed = SweepChunk.objects.filter(pk=chunk.pk, done=False).update(
                 done=True,
