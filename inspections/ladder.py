@@ -26,6 +26,7 @@ from . import rules
 from .models import (
     CURRENT,
     ComplianceFlag,
+    FlagStatus,
     WarningLetter,
     WarningStatus,
     WarningStep,
@@ -165,18 +166,23 @@ def _create_letters(rows, as_of, actor, reason):
 
 
 def _link_flags(letter_ids):
-    """Link each letter to its premises' warnable open flags: one INSERT … SELECT."""
+    """Link each letter to its premises' warnable open flags: one INSERT … SELECT (letters joined
+    to the flags of their premises)."""
     if not letter_ids:
         return
-    pairs = (
-        ComplianceFlag.objects.unresolved()
-        .filter(kind__in=rules.WARNABLE_KINDS, premises__warnings__in=letter_ids)
-        .values_list("premises__warnings__id", "pk")
-    )
-    sql, params = pairs.query.sql_with_params()
-    through = WarningLetter.flags.through._meta.db_table
+    quote = connection.ops.quote_name
+    kinds = sorted(rules.WARNABLE_KINDS)
+    statuses = [FlagStatus.OPEN, FlagStatus.ACKNOWLEDGED]  # UNRESOLVED
+    marks = ", ".join
     with connection.cursor() as cursor:
-        cursor.execute(f"INSERT INTO {through} (warningletter_id, complianceflag_id) {sql}", params)
+        cursor.execute(
+            f"INSERT INTO {quote(WarningLetter.flags.through._meta.db_table)} (warningletter_id, complianceflag_id) "
+            f"SELECT l.id, f.id FROM {quote(WarningLetter._meta.db_table)} l "
+            f"JOIN {quote(ComplianceFlag._meta.db_table)} f ON f.premises_id = l.premises_id "
+            f"WHERE l.id IN ({marks(['%s'] * len(letter_ids))}) AND f.status IN ({marks(['%s'] * len(statuses))}) "
+            f"AND f.kind IN ({marks(['%s'] * len(kinds))})",
+            [*letter_ids, *statuses, *kinds],
+        )
 
 
 def issue(rows, as_of, actor):
