@@ -52,20 +52,31 @@ def wait_for_run(timeout=90):
     raise AssertionError("the worker did not finish the sweep in time")
 
 
-def test_the_chunked_sweep_runs_on_a_real_worker_and_gives_the_in_process_flags(worker):
+def not_yet_opened():
+    _standard, plans = sweep.preview_sweep(AS_OF, chunk_size=3)
+    return [item for plan in plans for item in plan.to_open]
+
+
+def test_writes_are_judged_on_the_worker_and_the_chunked_sweep_then_finds_them_in_place(worker):
     for n in range(10):
         premises = PremisesFactory(name=f"P{n}", designated_on=datetime.date(2026, 1, 1))
         if n % 2:
             dome_below_standard(premises)
         elif n % 4 == 0:
             CameraFactory(premises=premises)
-    standard, plans = sweep.preview_sweep(AS_OF, chunk_size=3)
-    expected = sorted((pid, b.kind) for plan in plans for pid, b in plan.to_open)
+    # Each write queued the judgement of its premises (inspections.triggers); the worker runs them.
+    deadline = time.monotonic() + 60
+    while not_yet_opened() and time.monotonic() < deadline:
+        time.sleep(0.3)
+    assert not_yet_opened() == [], "the worker did not judge the written premises"
+    expected = sorted(ComplianceFlag.objects.unresolved().values_list("premises_id", "kind"))
+    assert len(expected) > 10
 
     compliance_sweep.delay(as_of=AS_OF.isoformat(), trigger="integration test", chunk_size=3)
     run = wait_for_run()
 
     assert run.status == SweepStatus.SUCCEEDED, run.errors
-    assert (run.chunks_total, run.premises_evaluated, run.flags_opened) == (4, 10, len(expected))
+    assert (run.chunks_total, run.premises_evaluated, run.flags_opened, run.flags_resolved) == (4, 10, 0, 0)
+    assert run.flags_confirmed == len(expected)
     assert sorted(ComplianceFlag.objects.unresolved().values_list("premises_id", "kind")) == expected
     assert run.chunks.filter(done=True).count() == 4
