@@ -169,5 +169,5 @@ class PremisesFilter(django_filters.FilterSet):
     def by_step(self, queryset, name, value):
         return queryset.filter(warning_q(step=value))
 
-    def by_warning_status(self, queryset, name, value):
+    def by_warning_status(self, queryset, name, value: str):
         return queryset.filter(warning_q(status=value))
