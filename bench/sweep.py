@@ -125,9 +125,40 @@ def naive(as_of, standard, sample):
     return len(ids)
 
 
+def phases(as_of, standard):
+    """Where a quiet night's time goes: the chunks' reads alone, then planning (reads and judging)."""
+    from django.db.models import TextField
+    from django.db.models.functions import Cast
+
+    from inspections.models import UNRESOLVED, Inspection
+
+    ranges = sweep.chunk_ranges()
+    started = time.perf_counter()
+    for first, last in ranges:
+        in_range = {"pk__gte": first, "pk__lte": last}
+        of_range = {"premises_id__gte": first, "premises_id__lte": last}
+        list(sweep.population(as_of).filter(**in_range).values_list("pk", "name", "designated_on", "created_at"))
+        list(
+            Inspection.objects.filter(**of_range, performed_on__lte=as_of, correction__isnull=True)
+            .order_by("premises_id", "-performed_on", "-pk")
+            .values_list("premises_id", "result")
+        )
+        list(sweep._raw_rows(Camera.objects.filter(**of_range).values_list(*sweep.CAMERA_FIELDS)))
+        flags = ComplianceFlag.objects.filter(UNRESOLVED, **of_range)
+        list(sweep._raw_rows(flags.annotate(text=Cast("details", TextField())).values_list("pk", "text")))
+    reads = time.perf_counter() - started
+    check = sweep.memoised_check()
+    started = time.perf_counter()
+    for first, last in ranges:
+        sweep.plan_range(first, last, standard, as_of, check)
+    planning = time.perf_counter() - started
+    print(f"  phases: the chunks' reads {reads:.2f} s; planning (reads and judging) {planning:.2f} s")
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--sample", type=int, default=500, help="premises for the naive loop")
+    parser.add_argument("--phases", action="store_true", help="only time the phases of a quiet night")
     args = parser.parse_args()
     if connection.vendor != "postgresql":
         raise SystemExit("Benchmarks run on PostgreSQL: set DATABASE_URL=postgres://…")
@@ -135,6 +166,11 @@ def main():
     standard = CameraStandard.objects.in_force(as_of)
     premises = Premises.objects.count()
     print(f"{premises} premises, as of {as_of}, standard v{standard.version}")
+    if args.phases:
+        if not ComplianceFlag.objects.exists():
+            sweep.run_sweep(as_of, trigger="bench")
+        phases(as_of, standard)
+        return
 
     clear_flags()
     first, run1 = timed("sweep, first run (opens every flag)", lambda: sweep.run_sweep(as_of, trigger="bench"))
