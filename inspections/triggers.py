@@ -23,9 +23,11 @@ from .models import Inspection
 
 
 def judge_on_commit(premises_id):
+    """After the commit; `robust`: a judgement that fails (eagerly, without a broker) is logged and
+    left to the nightly sweep, and never turns the saved write into an error page."""
     from . import tasks
 
-    transaction.on_commit(lambda: enqueue(tasks.judge_premises, premises_id))
+    transaction.on_commit(lambda: enqueue(tasks.judge_premises, premises_id), robust=True)
 
 
 @receiver(post_save, sender=Premises, dispatch_uid="judge-premises-saved")
@@ -52,4 +54,4 @@ def _standard_saved(sender, instance, created, raw=False, **kwargs):
     if created and not raw and instance.effective_from <= timezone.localdate():
         from . import tasks
 
-        transaction.on_commit(lambda: enqueue(tasks.compliance_sweep, trigger="new standard"))
+        transaction.on_commit(lambda: enqueue(tasks.compliance_sweep, trigger="new standard"), robust=True)

@@ -221,3 +221,18 @@ def test_after_the_day_s_writes_the_nightly_sweep_finds_nothing_to_change(commit
     assert (run.flags_opened, run.flags_resolved) == (0, 0)
     assert list(ComplianceFlag.objects.values_list("pk", "status", "updated_at").order_by("pk")) == before
     assert list(Premises.objects.values_list("pk", "in_breach").order_by("pk")) == breach
+
+
+def test_a_judgement_that_fails_is_logged_and_the_write_stands(commit, monkeypatch, caplog):
+    """The nightly sweep catches up; the owner or officer who saved sees no error page."""
+
+    def broken(premises_id, as_of):
+        raise RuntimeError("database gone")
+
+    monkeypatch.setattr(sweep, "judge_premises", broken)
+    premises = PremisesFactory()
+    with commit():
+        CameraFactory(premises=premises, label="Depan")
+    assert premises.cameras.filter(label="Depan").exists()
+    assert open_kinds(premises) == set()
+    assert "database gone" in caplog.text
