@@ -328,3 +328,29 @@ def test_the_road_and_kelurahan_lists_offer_only_valid_choices(client, road):
     ProtocolRoad.objects.create(name="Jl. Lama", kecamatan=road.kecamatan, active=False)
     page = client.get("/register/").content.decode()
     assert "Jl. Awang Long" in page and "Jl. Lama" not in page
+
+
+def test_an_owner_correction_is_judged_at_once_and_a_verified_premises_stays_obligated(
+    client, registered, officer, monkeypatch, django_capture_on_commit_callbacks
+):
+    """Submitted, verified, corrected by the owner: each write judges the premises at once
+    (inspections.triggers); retiring the cameras opens "no camera" before any sweep."""
+    from inspections.models import ComplianceFlag
+    from perwali_cctv.celery import app
+
+    monkeypatch.setitem(app.conf, "task_always_eager", True)  # CI's broker has no worker here
+    premises, secret = registered
+    with django_capture_on_commit_callbacks(execute=True):
+        registration.verify_registration(premises, officer=officer)
+    assert not ComplianceFlag.objects.unresolved().filter(premises=premises).exists()
+    cameras = list(premises.cameras.order_by("pk"))
+    data = form_data(premises.road, cameras=2)
+    data.update({"cameras-INITIAL_FORMS": "2", "cameras-0-id": str(cameras[0].pk), "cameras-1-id": str(cameras[1].pk)})
+    data.update({"cameras-0-retire": "on", "cameras-1-retire": "on"})
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post(f"/status/{secret}/edit/", data).status_code == 302
+    premises.refresh_from_db()
+    assert premises.verification_status == "pending" and premises.in_breach
+    assert list(ComplianceFlag.objects.unresolved().filter(premises=premises).values_list("kind", flat=True)) == [
+        "no_camera"
+    ]

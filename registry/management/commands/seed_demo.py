@@ -1,8 +1,8 @@
 """Demo data for a development machine: Bontang's protocol roads, premises along them,
 their cameras (a realistic mix of compliant and failing specs) and one user per role.
 
-Deterministic and idempotent: running it twice changes nothing (what exists is left as it is) but the demo users'
-passwords, which are printed anew. Refuses to run with DEBUG off. Road lines and
+Deterministic and idempotent: running it twice changes nothing (what exists is left as it is)
+but the demo users' passwords, which are printed anew. Refuses to run with DEBUG off. Road lines and
 coordinates are approximate, drawn for the demo from the city's extent (DOMAIN.md 7).
 """
 
