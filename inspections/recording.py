@@ -164,7 +164,7 @@ def refresh_due_date(premises):
         .first()
     )
     due = premises.inspection_due_after(last_pass)
-    Premises.objects.filter(pk=premises.pk).update(next_inspection_due=due)
+    Premises.objects.filter(pk=premises.pk).update(next_inspection_due=due, updated_at=timezone.now())
     return due
 
 

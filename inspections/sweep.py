@@ -286,7 +286,7 @@ def apply_plan(plan, standard, as_of, run=None):
         for value in (True, False):
             ids = [pk for pk, in_breach in plan.breach_changes.items() if in_breach is value]
             if ids:
-                Premises.objects.filter(pk__in=ids).update(in_breach=value)
+                Premises.objects.filter(pk__in=ids).update(in_breach=value, updated_at=now)  # API clients poll it
     return {
         "opened": len(plan.to_open),
         "confirmed": len(plan.to_confirm) + len(plan.to_update),
