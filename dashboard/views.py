@@ -179,6 +179,7 @@ def premises_list(request):
     page.object_list = [shown[pk] for pk in ids]
     for premises in page.object_list:
         premises.status = _status(premises)
+        premises.warning_label = WarningStep(premises.warning_step).label if premises.warning_step else ""
     query = request.GET.copy()
     query.pop("page", None)
     return render(

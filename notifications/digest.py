@@ -45,6 +45,13 @@ def changes_since(since, as_of: datetime.date):
     }
 
 
+def unread_count(user):
+    """New flags since the user last opened their notifications: the navigation's badge."""
+    seen = NotificationCursor.objects.filter(user=user).values_list("seen_at", flat=True).first()
+    since = seen or timezone.now() - datetime.timedelta(days=1)
+    return ComplianceFlag.objects.unresolved().filter(opened_at__gt=since).count()
+
+
 def changes_for(user, as_of):
     """What changed since this user last looked; marks everything up to now as seen."""
     now = timezone.now()

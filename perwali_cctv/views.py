@@ -40,3 +40,11 @@ def healthz(request):
 def bad_request(request, exception):
     """400 in the user's language (hostile query strings, refused admin filters, oversized bodies)."""
     return render(request, "400.html", status=400)
+
+
+def favicon(request):
+    """Browsers ask for /favicon.ico whatever the page links; send them to the static icon."""
+    from django.shortcuts import redirect
+    from django.templatetags.static import static
+
+    return redirect(static("favicon.svg"))

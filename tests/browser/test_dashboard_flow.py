@@ -33,7 +33,7 @@ def test_an_officer_reads_the_overview_filters_opens_a_premises_and_acknowledges
     page.goto(f"{live_server.url}/dashboard/")
     page.fill("#id_username", "petugas")
     page.fill("#id_password", "kata-sandi-petugas-1")
-    page.click("input[type=submit]")
+    page.click("#main button[type=submit]")
     page.wait_for_url(f"{live_server.url}/dashboard/")
     assert "Sekilas kota" in page.content()
     page.screenshot(path=str(ARTIFACTS / "dashboard-overview.png"), full_page=True)

@@ -73,6 +73,13 @@ POST_ONLY = everyone(NOT_ALLOWED)  # require_POST answers before the sign-in che
 # route name -> {method: {actor: outcome}}
 EXPECTED = {
     "home": {"GET": everyone(OK)},
+    "favicon": {"GET": everyone(REDIRECT)},
+    # The staff sign-in page: signed-in staff are sent on to the dashboard; a POST without a
+    # valid username and password shows the form again.
+    "login": {
+        "GET": {**everyone(OK), **dict.fromkeys(STAFF, REDIRECT)},
+        "POST": {**everyone(OK), **dict.fromkeys(STAFF, REDIRECT)},
+    },
     "healthz": {"GET": everyone(OK), "POST": everyone(NOT_ALLOWED)},
     "set_language": {"POST": everyone(REDIRECT)},
     "api-schema": {"GET": everyone(OK)},
@@ -110,6 +117,9 @@ EXPECTED = {
     "exports:file": {"GET": signed_in(*EXPORTERS)},
     "media": {"GET": everyone(NOT_FOUND)},  # development only; a name that does not exist
 }
+# Last, because it ends the sessions every line above uses: signing out sends anyone back to
+# the sign-in page; a GET changes nothing.
+EXPECTED["logout"] = {"GET": everyone(NOT_ALLOWED), "POST": everyone(LOGIN)}
 
 # (path template, method) from the OpenAPI schema -> {actor: outcome}
 EXPECTED_API = {
@@ -247,7 +257,7 @@ def route_url(name, ids, *, wrong_secret=False):
 def outcome_of(response):
     status = response.status_code
     if status == 302:
-        return LOGIN if "/admin/login/" in response["Location"] else REDIRECT
+        return LOGIN if "/login/" in response["Location"] else REDIRECT  # the staff page's or the admin's
     return {
         200: OK,
         403: DENIED,
