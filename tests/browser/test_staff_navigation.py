@@ -70,3 +70,30 @@ def test_an_auditor_sees_only_the_doors_an_auditor_may_open(live_server, browser
     # A door typed by hand answers in Indonesian, in the site's own page.
     page.goto(f"{live_server.url}/registrations/")
     assert page.locator("h1").inner_text() == "Tidak terbuka untuk Anda"
+
+
+def test_issuing_a_warning_from_the_flag_queue_asks_first(live_server, browser, django_user_model):
+    from inspections import sweep
+    from inspections.models import WarningLetter
+
+    premises = PremisesFactory(name="Toko Lalai", designated_on=datetime.date(2025, 1, 1))
+    dome_below_standard(premises)
+    sweep.run_sweep(datetime.date(2026, 11, 28))
+    page = sign_in(browser, live_server, django_user_model, "officer")
+    page.goto(f"{live_server.url}/dashboard/flags/?kind=camera_below_standard")
+    questions = []
+
+    def dismiss(dialog):
+        questions.append(dialog.message)
+        dialog.dismiss()
+
+    page.once("dialog", dismiss)
+    page.get_by_role("button", name="Naikkan tahap").first.click()
+    page.wait_for_timeout(300)
+    assert questions and "Toko Lalai" in questions[0]
+    assert not WarningLetter.objects.filter(premises=premises).exists()  # dismissed: nothing sent
+    page.once("dialog", lambda dialog: dialog.accept())
+    with page.expect_navigation():
+        page.get_by_role("button", name="Naikkan tahap").first.click()
+    assert WarningLetter.objects.filter(premises=premises, step="sp1").exists()
+    assert page.locator(".messages li").count() == 1  # the message shows once
