@@ -42,7 +42,7 @@ class InspectionForm(forms.Form):
         label=_("Summary"),
         required=False,
         max_length=4000,
-        widget=forms.Textarea(attrs={"rows": 3}),
+        widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("Optional: what you saw and agreed with the owner."),
     )
     photos = PhotosField(

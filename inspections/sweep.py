@@ -98,6 +98,7 @@ class ChunkPlan:
     # premises_id -> in_breach, where the stored value changes: whether an open warnable flag is
     # left once the plan is applied (the dashboard filters and counts on the column).
     breach_changes: dict = field(default_factory=dict)
+    breaches: dict = field(default_factory=dict)  # premises_id -> every Breach found
 
 
 def plan_range(first_id, last_id, standard, as_of, check=None):
@@ -169,6 +170,7 @@ def plan_range(first_id, last_id, standard, as_of, check=None):
             plan.errors.append({"premises_id": pk, "error": f"{error.__class__.__name__}: {error}"})
             continue
         plan.evaluated += 1
+        plan.breaches[pk] = breaches
         obligated = is_obligated(designated_on, verification, first_verified_at, as_of)
         in_breach = any(b.kind in rules.WARNABLE_KINDS for b in breaches)
         if in_breach != stored:
@@ -292,6 +294,14 @@ def apply_plan(plan, standard, as_of, run=None):
         "confirmed": len(plan.to_confirm) + len(plan.to_update),
         "resolved": resolved,
     }
+
+
+def breaches_now(premises_id, as_of):
+    """What one premises breaks on `as_of`, judged as the sweep judges it (reads only)."""
+    standard = CameraStandard.objects.in_force(as_of)
+    if standard is None:
+        return []
+    return plan_range(premises_id, premises_id, standard, as_of).breaches.get(premises_id, [])
 
 
 def judge_premises(premises_id, as_of):

@@ -8,6 +8,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.formats import date_format
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
@@ -15,7 +16,7 @@ from django.views.decorators.http import require_POST
 from registry.models import Camera, CameraStandard, Premises
 from registry.registration import premises_for_secret
 
-from . import ladder, recording
+from . import ladder, recording, rules, sweep
 from .forms import AssignmentForm, InspectionForm
 from .models import (
     CAMERA_CHECKS,
@@ -93,6 +94,24 @@ def owner_status(request, secret):
 # Inspections: plan, record, correct, print
 
 
+def _after_recording(inspection):
+    """Say plainly what the inspection changed and what still keeps the premises non-compliant."""
+    _ = translation.gettext
+    premises = Premises.objects.get(pk=inspection.premises_id)
+    said = [_("The inspection is recorded: %(result)s.") % {"result": inspection.get_result_display()}]
+    if premises.next_inspection_due:
+        said.append(
+            _("The next inspection is due on %(date)s.") % {"date": date_format(premises.next_inspection_due, "j F Y")}
+        )
+    owed = [b for b in sweep.breaches_now(premises.pk, timezone.localdate()) if b.kind in rules.WARNABLE_KINDS]
+    if owed:
+        reasons = [line for b in owed for line in rules.RULES_BY_KIND[b.kind].wording(b.details)]
+        said.append(_("Still not compliant: %(reasons)s") % {"reasons": " ".join(reasons)})
+    elif Premises.objects.obligated(timezone.localdate()).filter(pk=premises.pk).exists():
+        said.append(_("Nothing else keeps this premises from complying."))
+    return " ".join(said)
+
+
 def _checklist_page(request, premises, *, original=None, assignment=None):
     form = InspectionForm(request.POST or None, request.FILES or None, premises=premises, original=original)
     if request.method == "POST" and form.is_valid():
@@ -112,11 +131,7 @@ def _checklist_page(request, premises, *, original=None, assignment=None):
             for message in error.messages:
                 form.add_error(None, message)
         else:
-            messages.success(
-                request,
-                translation.gettext("The inspection is recorded: %(result)s.")
-                % {"result": recorded.get_result_display()},
-            )
+            messages.success(request, _after_recording(recorded))
             return redirect("inspections:inspection", pk=recorded.pk)
     return render(
         request,
