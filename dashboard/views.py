@@ -473,9 +473,9 @@ def flag_action(request, pk):
             messages.error(request, _("Unknown action."))
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
-    return redirect(
-        request.POST.get("next") if str(request.POST.get("next", "")).startswith("/dashboard/") else "dashboard:flags"
-    )
+    back = request.POST.get("next", "")
+    back = back if back.startswith("/dashboard/") else reverse("dashboard:flags")
+    return redirect(f"{back.split('#')[0]}#flag-{flag.pk}")  # back to the row the officer acted on
 
 
 # ---------------------------------------------------------------------------

@@ -217,7 +217,7 @@ def planning(request):
                 messages.error(request, " ".join(error.messages))
         else:
             messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
-        return redirect("inspections:planning")
+        return redirect(f"{reverse('inspections:planning')}#premises-{premises.pk}")  # back to the row, not the top
     due = (
         Premises.objects.obligated(today)
         .filter(next_inspection_due__lte=today + datetime.timedelta(days=30))

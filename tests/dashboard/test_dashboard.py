@@ -250,3 +250,23 @@ def test_the_premises_page_runs_the_same_number_of_queries_however_long_its_hist
     page = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert page.lower().count("cctv camera changed") == 25 and "Kamera depan 24" in page
     assert _queries(client, url) == before
+
+
+def test_after_an_action_the_list_opens_at_the_row_acted_on(client, officer):
+    from inspections import sweep
+    from inspections.models import ComplianceFlag
+    from tests.factories import PremisesFactory
+
+    premises = PremisesFactory()
+    sweep.run_sweep(timezone.localdate())
+    flag = ComplianceFlag.objects.get(premises=premises, kind="no_camera")
+    client.force_login(officer)
+    response = client.post(
+        f"/dashboard/flags/{flag.pk}/", {"action": "acknowledge", "next": "/dashboard/flags/?page=1"}
+    )
+    assert response["Location"] == f"/dashboard/flags/?page=1#flag-{flag.pk}"
+    assert f'id="flag-{flag.pk}"' in client.get("/dashboard/flags/").content.decode()
+    response = client.post(
+        "/inspections/plan/", {"premises": premises.pk, "officer": officer.pk, "planned_on": "2026-12-01"}
+    )
+    assert response["Location"] == f"/inspections/plan/#premises-{premises.pk}"
