@@ -245,7 +245,7 @@ class Command(BaseCommand):
             cameras = sum(self._cameras(rng, p, quality) for p, quality in premises)
             passwords = self._users()
         self.stdout.write(f"Demo data: {len(roads)} protocol roads, {len(premises)} premises, {cameras} cameras.")
-        self.stdout.write("Demo users (sign in at http://127.0.0.1:8000/admin/):")
+        self.stdout.write("Demo users (sign in at http://127.0.0.1:8000/login/):")
         for username, password in passwords.items():
             self.stdout.write(f"  {username:<11} {password}")
 
