@@ -33,6 +33,15 @@
   }
   document.getElementById("map-filter").addEventListener("change", load);
   load();
+  // Pick the point of the near-point search by clicking the map (or type it in the form).
+  var near = document.getElementById("near-form");
+  if (near) {
+    map.on("click", function (event) {
+      near.querySelector("[name=latitude]").value = event.latlng.lat.toFixed(6);
+      near.querySelector("[name=longitude]").value = event.latlng.lng.toFixed(6);
+      if (near.requestSubmit) { near.requestSubmit(); } else { near.submit(); }
+    });
+  }
   if (box.dataset.nearLat) {
     var centre = [parseFloat(box.dataset.nearLat), parseFloat(box.dataset.nearLon)];
     window.L.circle(centre, { radius: parseFloat(box.dataset.nearRadius), color: "#ffbf47" }).addTo(map);

@@ -97,3 +97,27 @@ def test_issuing_a_warning_from_the_flag_queue_asks_first(live_server, browser, 
         page.get_by_role("button", name="Naikkan tahap").first.click()
     assert WarningLetter.objects.filter(premises=premises, step="sp1").exists()
     assert page.locator(".messages li").count() == 1  # the message shows once
+
+
+def test_the_near_point_search_works_in_indonesian_by_clicking_the_map(live_server, browser, django_user_model):
+    PremisesFactory(name="Toko Dekat", designated_on=datetime.date(2025, 1, 1))
+    page = sign_in(browser, live_server, django_user_model, "officer")
+    page.goto(f"{live_server.url}/dashboard/map/")
+    page.wait_for_selector("#city-map[data-markers]")
+    with page.expect_navigation():
+        page.locator("#city-map").click(position={"x": 200, "y": 100})
+    assert "latitude=0." in page.url and "longitude=117." in page.url
+    box = page.locator("#city-map")
+    lat, lon = box.get_attribute("data-near-lat"), box.get_attribute("data-near-lon")
+    assert "," not in lat + lon and 0.017 < float(lat) < 0.2 and 117.383 < float(lon) < 117.633
+    # The search circle (drawn in its own colour) is in view: the map centred on the point, not on 0°N 117°E.
+    circle = page.locator('#city-map path[stroke="#ffbf47"]')
+    assert circle.count() == 1
+    shape, frame = circle.bounding_box(), box.bounding_box()
+    centre_x, centre_y = shape["x"] + shape["width"] / 2, shape["y"] + shape["height"] / 2
+    assert (
+        abs(centre_x - (frame["x"] + frame["width"] / 2)) < 5 and abs(centre_y - (frame["y"] + frame["height"] / 2)) < 5
+    )
+    typed = f"{live_server.url}/dashboard/map/?latitude=0.137&longitude=117.499&radius_m=500"
+    page.goto(typed)
+    assert "Toko Dekat" in page.locator("main table").inner_text()
