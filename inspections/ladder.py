@@ -25,8 +25,8 @@ from registry.models import Premises
 from . import rules
 from .models import (
     CURRENT,
+    UNRESOLVED_STATUSES,
     ComplianceFlag,
-    FlagStatus,
     WarningLetter,
     WarningStatus,
     WarningStep,
@@ -172,7 +172,7 @@ def _link_flags(letter_ids):
         return
     quote = connection.ops.quote_name
     kinds = sorted(rules.WARNABLE_KINDS)
-    statuses = [FlagStatus.OPEN, FlagStatus.ACKNOWLEDGED]  # UNRESOLVED
+    statuses = list(UNRESOLVED_STATUSES)
     marks = ", ".join
     with connection.cursor() as cursor:
         cursor.execute(

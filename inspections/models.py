@@ -180,7 +180,8 @@ class InspectionAssignment(models.Model):
 # Compliance flags: one premises breaks one rule
 
 
-UNRESOLVED = Q(status__in=[FlagStatus.OPEN, FlagStatus.ACKNOWLEDGED])
+UNRESOLVED_STATUSES = (FlagStatus.OPEN, FlagStatus.ACKNOWLEDGED)
+UNRESOLVED = Q(status__in=UNRESOLVED_STATUSES)
 
 
 HISTORY_FIELDS = ("history_id", "history_date", "history_change_reason", "history_type", "history_user")
