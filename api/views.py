@@ -23,6 +23,7 @@ from inspections.filters import PremisesFilter
 from inspections.models import ComplianceFlag, Inspection, SweepRun, WarningLetter
 from registry.models import ApiToken, Camera, CameraStandard, Premises, ProtocolRoad
 
+from . import geojson
 from .auth import ModelPermissions
 from .serializers import (
     CameraSerializer,
@@ -95,31 +96,21 @@ class PremisesViewSet(ReadOnly):
 
     @extend_schema(
         summary="Premises as GeoJSON",
-        description="A FeatureCollection of points (longitude, latitude) for maps; the same filters.",
+        description=(
+            "A FeatureCollection of points (longitude, latitude) for maps, with the same filters. With "
+            "`bbox` and `zoom`: that view, clustered (a cluster has `cluster: true` and `point_count`). "
+            "Without: every premises, 500 per page (`next`)."
+        ),
         responses={200: OpenApiTypes.OBJECT},
-        parameters=[UPDATED_SINCE],
+        parameters=[UPDATED_SINCE, *geojson.PARAMETERS],
     )
-    @decorators.action(detail=False, url_path="geojson", pagination_class=None)
+    @decorators.action(detail=False, url_path="geojson", pagination_class=geojson.FeaturePages)
     def geojson(self, request):
-        features = [
-            {
-                "type": "Feature",
-                "id": p.pk,
-                "geometry": {"type": "Point", "coordinates": [float(p.longitude), float(p.latitude)]},
-                "properties": {
-                    "name": p.name,
-                    "category": p.category,
-                    "in_breach": p.in_breach,
-                    "verification_status": p.verification_status,
-                },
-            }
-            for p in self.filter_queryset(self.get_queryset())
-            .select_related(None)
-            .prefetch_related(None)
-            .only("pk", "name", "latitude", "longitude", "category", "in_breach", "verification_status")
-            .iterator(chunk_size=5000)
-        ]
-        return response.Response({"type": "FeatureCollection", "features": features})
+        rows = self.filter_queryset(self.get_queryset()).select_related(None).prefetch_related(None)
+        if "bbox" in request.query_params or "zoom" in request.query_params:
+            return response.Response(geojson.clustered(rows, request.query_params))
+        page = self.paginate_queryset(rows.only(*geojson.FIELDS))
+        return self.get_paginated_response({"features": [geojson.feature(p) for p in page]})
 
 
 @extend_schema_view(list=extend_schema(parameters=[UPDATED_SINCE]))

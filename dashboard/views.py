@@ -20,9 +20,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from inspections import ladder, recording, tasks
+from inspections import clusters, ladder, recording, tasks
 from inspections.access import field_staff, signed_in_with
-from inspections.filters import COMPLIANCE_CHOICES, PremisesFilter, params_q, premises_with_status
+from inspections.filters import COMPLIANCE_CHOICES, PremisesFilter, compliance_q, params_q, premises_with_status
 from inspections.models import (
     UNRESOLVED,
     ComplianceFlag,
@@ -384,32 +384,32 @@ def _distance_m(lat1, lon1, lat2, lon2):
 
 @_guard
 def map_data(request):
-    """Markers and road lines for the map, filtered by road and status."""
-    rows = premises_with_status()
+    """What one view of the map shows (`?bbox=west,south,east,north&zoom=`), clustered in SQL
+    (inspections.clusters), filtered by road and status; and the protocol roads as lines."""
+    try:
+        view = clusters.View.from_params(request.GET.get("bbox"), request.GET.get("zoom"))
+    except clusters.BadView as error:
+        return JsonResponse({"error": str(error)}, status=400)
+    rows = Premises.objects.all()
     if request.GET.get("road", "").isdigit():
         rows = rows.filter(road_id=int(request.GET["road"]))
     status = request.GET.get("status")
     if status in dict(COMPLIANCE_CHOICES):
-        rows = PremisesFilter({"compliance": status}, queryset=rows).qs
-    labels = dict(COMPLIANCE_CHOICES)
-    markers = []
-    rows = rows.select_related(None).only("pk", "name", "latitude", "longitude", "designated_on", "verification_status")
-    for p in rows.iterator(chunk_size=5000):
-        s = _status(p)
-        markers.append(
-            {
-                "lat": float(p.latitude),
-                "lon": float(p.longitude),
-                "name": p.name,
-                "status": s,
-                "label": str(labels[s]),
-                "url": reverse("dashboard:premises", args=[p.pk]),
-            }
-        )
+        rows = rows.filter(compliance_q(status, timezone.localdate()))
+    found = clusters.cluster(rows, view, timezone.localdate())
+    for marker in found["markers"]:
+        marker["url"] = reverse("dashboard:premises", args=[marker["id"]])
     roads = [
         {"name": r.name, "line": r.geometry} for r in ProtocolRoad.objects.filter(active=True).exclude(geometry=None)
     ]
-    return JsonResponse({"markers": markers, "roads": roads})
+    return JsonResponse(
+        {
+            **found,
+            "roads": roads,
+            "labels": clusters.status_labels(),
+        },
+        json_dumps_params={"ensure_ascii": False},
+    )
 
 
 # ---------------------------------------------------------------------------

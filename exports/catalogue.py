@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from inspections.models import ComplianceFlag, Inspection, InspectionItem, SweepRun, WarningLetter
 from registry import personal_data
-from registry.csv_cells import cell
+from registry.csv_cells import cell, spreadsheet_phone
 from registry.models import (
     AccessLog,
     Camera,
@@ -73,7 +73,8 @@ def _dates_q(field, f, is_datetime):
 class Column(NamedTuple):
     """One column of a file: the header, what it means (shown on /exports/columns/), the field path
     it reads, and how the value is turned: "present" (true/false), "mask" (personal data, as
-    registry/personal_data.py says for the exporter). Both writers read this: Python's csv writer
+    registry/personal_data.py says for the exporter), "phone" (masked so, then written as
+    registry.csv_cells.spreadsheet_phone says). Both writers read this: Python's csv writer
     through `cell()` and PostgreSQL's COPY through `streaming.sql_format()`."""
 
     name: str
@@ -122,10 +123,15 @@ class Export:
         for i, c in enumerate(self.columns):
             if c.transform == "present":
                 transforms[i] = _present
-            elif c.transform == "mask":
+            elif c.transform in ("mask", "phone"):
                 field = final_field(self.model, c.path)
+                steps = []
                 if not personal_data.can_see(user, field.model, field.name):
-                    transforms[i] = functools.partial(personal_data.masked, field.model, field.name)
+                    steps.append(functools.partial(personal_data.masked, field.model, field.name))
+                if c.transform == "phone":
+                    steps.append(spreadsheet_phone)
+                if steps:
+                    transforms[i] = functools.partial(_apply, steps)
         for row in values.iterator(chunk_size=2000):
             if transforms:
                 row = [transforms[i](v) if i in transforms else v for i, v in enumerate(row)]
@@ -134,6 +140,21 @@ class Export:
 
 def _present(value):
     return bool(value)
+
+
+def _apply(steps, value):
+    for step in steps:
+        value = step(value)
+    return value
+
+
+def codes(export, column):
+    """The codes a column can hold and what each means, in the reader's language (from the
+    model's choices), for /exports/columns/; empty for a column without fixed codes."""
+    model = getattr(export, "model", None)
+    if model is None or column.path is None or column.transform == "present":
+        return []
+    return [(code, label) for code, label in final_field(model, column.path).choices or []]
 
 
 PREMISES = Export(
@@ -180,9 +201,12 @@ PERSONS = Export(
         Column("role", _("Role, for example owner."), "role"),
         Column(
             "phone",
-            _("Phone, +62…: masked (+62•••••••7890) unless the exporter may see contact data."),
+            _(
+                "Phone, as written in Indonesia (0812-3456-7890), so that a spreadsheet keeps it as text: "
+                "masked (0•••••••7890) unless the exporter may see contact data."
+            ),
             "phone",
-            "mask",
+            "phone",
         ),
         Column(
             "email", _("E-mail: masked (s•••@example.id) unless the exporter may see contact data."), "email", "mask"

@@ -50,29 +50,39 @@ SQL_MASKS = {
 }
 
 
+# registry.csv_cells.spreadsheet_phone in SQL: +62 → 0, then 4 digits, a dash, the rest (split
+# after 4 more when 7 or longer); a masked number only loses its +62.
+SQL_PHONE = (
+    "CASE WHEN left({t}, 3) <> '+62' THEN {t} "
+    "WHEN substr({t}, 4) !~ '^[0-9]+$' THEN '0' || substr({t}, 4) "
+    "WHEN length({t}) - 3 < 4 THEN '0' || substr({t}, 4) "
+    "WHEN length({t}) - 3 - 3 >= 7 THEN '0' || substr({t}, 4, 3) || '-' || substr({t}, 7, 4) || '-' || substr({t}, 11) "
+    "WHEN length({t}) - 3 - 3 >= 1 THEN '0' || substr({t}, 4, 3) || '-' || substr({t}, 7) "
+    "ELSE '0' || substr({t}, 4) END"
+)
+
 TEXT_FIELDS = ("CharField", "TextField", "EmailField", "SlugField")
 
 
 def sql_format(column, field, transform, user):
     """One column as COPY writes it, byte for byte what `cell()` and csv give (tests/exports/test_parity.py):
-    text with formulas neutralised and empty text as an empty cell (NULL), ISO times in WITA,
+    text with formulas neutralised and empty text as an empty cell (NULL), times in WITA as cell() writes them,
     true/false, doubles in their shortest form, jsonb's own key order, addresses without a netmask."""
     kind = field.get_internal_type()
     if transform == "present":
         return f"CASE WHEN COALESCE({column}, '') <> '' THEN 'true' ELSE 'false' END"
     if kind == "DateTimeField":
-        return (
-            f"to_char({column} AT TIME ZONE '{ZONE}', 'YYYY-MM-DD\"T\"HH24:MI:SS.US') || "
-            f"CASE WHEN {column} IS NULL THEN NULL ELSE '+08:00' END"
-        )
+        return f"to_char({column} AT TIME ZONE '{ZONE}', 'YYYY-MM-DD HH24:MI:SS')"
     if kind == "BooleanField":
         return f"CASE WHEN {column} THEN 'true' WHEN NOT {column} THEN 'false' END"
     if kind == "GenericIPAddressField":
         return f"host({column})"
     if kind in TEXT_FIELDS:
         text = f"{column}::text"
-        if transform == "mask" and not personal_data.can_see(user, field.model, field.name):
+        if transform in ("mask", "phone") and not personal_data.can_see(user, field.model, field.name):
             text = SQL_MASKS[field.name].format(t=text)
+        if transform == "phone":
+            text = SQL_PHONE.format(t=text)
         neutralised = f"CASE WHEN left({text}, 1) IN {SQL_FORMULA_START} THEN '''' || {text} ELSE {text} END"
         return f"NULLIF({neutralised}, '')"
     return f"{column}::text"  # numbers, dates, jsonb: PostgreSQL's text is cell()'s

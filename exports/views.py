@@ -15,7 +15,7 @@ from inspections.access import signed_in_with
 from registry.csv_cells import cell
 from registry.models import AccessLog, CameraStandard, log_access
 
-from .catalogue import FILES, ExportFilterForm
+from .catalogue import FILES, ExportFilterForm, codes
 from .streaming import csv_chunks
 
 _guard = signed_in_with("registry.export_data")
@@ -32,7 +32,9 @@ def index(request):
 
 @login_required
 def columns(request):
-    return render(request, "exports/columns.html", {"files": FILES})
+    """Every file's columns, what each means and, for a column of codes, every code with its label."""
+    guide = {name: [(c, codes(export, c)) for c in export.columns] for name, export in FILES.items()}
+    return render(request, "exports/columns.html", {"guide": guide})
 
 
 def _filters(request):

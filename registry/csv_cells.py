@@ -10,6 +10,22 @@ from django.utils import timezone
 
 # A text cell starting with one of these would be run by a spreadsheet (formula injection): prefixed with '.
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+SPREADSHEET_TIME = "%Y-%m-%d %H:%M:%S"
+
+
+def spreadsheet_phone(phone):
+    """An Indonesian number as people in Bontang write it, which a spreadsheet keeps as text:
+    +6281234567890 → 0812-3456-7890, +6254821234 → 0548-21234; a masked one (+62•••••••7890) →
+    0•••••••7890. A leading + would be read as a formula (or a number, losing the +)."""
+    if not phone.startswith("+62"):
+        return phone
+    national = "0" + phone[3:]
+    if not (national.isascii() and national.isdigit()):
+        return national
+    rest = national[4:]
+    if len(rest) >= 7:
+        rest = rest[:4] + "-" + rest[4:]
+    return national[:4] + "-" + rest if rest else national
 
 
 def jsonb_order(value):
@@ -24,12 +40,13 @@ def jsonb_order(value):
 
 
 def cell(value):
-    """One CSV cell: ISO dates with time zone, JSON for structures, text that looks like a formula
-    neutralised. Empty text and None are both an empty cell."""
+    """One CSV cell: ISO dates, times as "YYYY-MM-DD HH:MM:SS" in WITA (the form LibreOffice Calc
+    and Excel read as a date and time; the files' guide names the zone), JSON for structures, text
+    that looks like a formula neutralised. Empty text and None are both an empty cell."""
     if value is None:
         return ""
     if isinstance(value, datetime.datetime):
-        return timezone.localtime(value).isoformat(timespec="microseconds")
+        return timezone.localtime(value).strftime(SPREADSHEET_TIME)
     if isinstance(value, datetime.date):
         return value.isoformat()
     if isinstance(value, bool):

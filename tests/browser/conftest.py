@@ -22,7 +22,10 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 @pytest.fixture(scope="session")
 def browser():
     if not os.path.exists(CHROMIUM):
-        pytest.skip("needs Debian's chromium: apt-get install -y --no-install-recommends chromium (.ci/run does)")
+        missing = "needs Debian's chromium: apt-get install -y --no-install-recommends chromium (.ci/run does)"
+        if os.environ.get("CI"):
+            pytest.fail(missing)
+        pytest.skip(missing)
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:

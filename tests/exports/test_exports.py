@@ -54,9 +54,8 @@ def test_premises_and_cameras_round_trip_to_the_database(client, auditor, regist
         row = by_id[p.pk]
         assert row["name"] == p.name and row["road"] == p.road.name and row["nib"] == p.nib
         assert row["latitude"] == str(p.latitude) and row["in_breach"] == ("true" if p.in_breach else "false")
-        assert row["created_at"] == timezone.localtime(p.created_at).isoformat() and row["created_at"].endswith(
-            "+08:00"
-        )
+        # WITA, to the second, in the form spreadsheets read as a date and time
+        assert row["created_at"] == timezone.localtime(p.created_at).strftime("%Y-%m-%d %H:%M:%S")
     cameras = rows_of(client.get("/exports/cameras.csv"))
     header = cameras[0]
     exported = {int(r[0]): dict(zip(header, r, strict=True)) for r in cameras[1:]}
@@ -75,6 +74,18 @@ def test_cells_that_a_spreadsheet_would_run_are_neutralised(client, auditor, reg
     assert "'+62 Budi" in persons
     cameras = b"".join(client.get("/exports/cameras.csv").streaming_content).decode()
     assert "'@depan" in cameras
+
+
+def test_phone_numbers_are_written_as_text_a_spreadsheet_keeps_masked_or_in_full(
+    client, auditor, supervisor, registry_data
+):
+    ResponsiblePersonFactory(premises=registry_data, name="Kantor", phone="+6254821234")
+    for user, wanted in ((supervisor, {"0812-3456-7890", "0548-21234"}), (auditor, {"0•••••••7890", "0••••1234"})):
+        client.force_login(user)
+        rows = rows_of(client.get("/exports/responsible_persons.csv"))
+        phones = {r[rows[0].index("phone")] for r in rows[1:]}
+        assert phones == wanted, user
+        assert not any(phone.startswith(("'", "+")) for phone in phones)
 
 
 def test_the_nik_is_masked_unless_the_exporter_may_see_it(client, auditor, supervisor, registry_data):
@@ -170,3 +181,23 @@ def test_outside_a_transaction_copy_streams_from_a_second_connection_and_stops_w
     next(stream)
     stream.close()  # the client went away
     assert not [t for t in threading.enumerate() if t.name == "export-copy"]
+
+
+def test_the_column_guide_gives_every_code_its_label_in_the_readers_language(client, auditor):
+    """Codes stay stable in the files; /exports/columns/ says what each one means."""
+    from exports.catalogue import codes
+    from registry.models import Premises as PremisesModel
+
+    client.force_login(auditor)
+    page = client.get("/exports/columns/").content.decode()
+    assert "<dt><code>government_office</code></dt><dd>Kantor pemerintah</dd>" in page
+    coded = 0
+    for export in FILES.values():
+        for column in export.columns:
+            for code, label in codes(export, column):
+                coded += 1
+                assert f"<dt><code>{code}</code></dt><dd>{label}</dd>" in page
+    assert coded >= 40  # categories, statuses, kinds, steps, outcomes, actions…
+    assert len(codes(FILES["premises"], FILES["premises"].columns[2])) == len(PremisesModel.Category.choices)
+    english = client.get("/exports/columns/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "<dt><code>government_office</code></dt><dd>Government office</dd>" in english
