@@ -494,9 +494,13 @@ class WarningLetter(Stamped):
     def __str__(self):
         return f"{self.premises} · {self.get_step_display()}"
 
+    # The step's part of an official letter number: Indonesian abbreviations, the same in every
+    # interface language (a number is an identifier, never translated).
+    LETTER_CODES = {"sp1": "SP1", "sp2": "SP2", "sp3": "SP3", "freeze": "REK-BEKU", "revocation": "REK-CABUT"}
+
     @property
     def letter_number(self):
-        return f"{self.pk:05d}/{self.step.upper()}/DISKOMINFO/{self.issued_on.year}"
+        return f"{self.pk:05d}/{self.LETTER_CODES[self.step]}/DISKOMINFO/{self.issued_on.year}"
 
 
 class NotificationCursor(models.Model):

@@ -92,3 +92,17 @@ def test_overdue_premises_are_found_by_one_query_on_the_stored_due_date(django_a
     )
     with django_assert_num_queries(1):
         assert list(Premises.objects.obligated(AS_OF).overdue(AS_OF)) == [late]
+
+
+def test_every_step_has_an_indonesian_code_in_the_letter_number():
+    """No raw English (FREEZE) in an official number: each step has its abbreviation."""
+    from inspections.models import WarningLetter, WarningStep
+
+    letter = WarningLetter(pk=42, issued_on=datetime.date(2026, 11, 28))
+    numbers = {}
+    for step in WarningStep.values:
+        letter.step = step
+        numbers[step] = letter.letter_number
+    assert numbers["sp1"] == "00042/SP1/DISKOMINFO/2026"
+    assert numbers["freeze"] == "00042/REK-BEKU/DISKOMINFO/2026"
+    assert numbers["revocation"] == "00042/REK-CABUT/DISKOMINFO/2026"
