@@ -5,28 +5,73 @@ admin and the API say the same thing; the form adds only what is about the form 
 (consent, honeypot, the photo check, the number of rows).
 """
 
+import re
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from .models import Camera, Kelurahan, OnvifProfile, Premises, ProtocolRoad, ResponsiblePerson
 
 MAX_CAMERAS = 50
+GROUPED_WHOLE = re.compile(r"\d{1,3}(?:[.,]\d{3})+")
 
 
-class PremisesForm(forms.ModelForm):
+def either_separator(text, whole):
+    """A number as owners type it, in Indonesian (0,137 · 1.920) or English (0.137 · 1,920), in the
+    form Python reads. A decimal number: one comma or one dot is the decimal mark; with both, the
+    last one is, and the other groups thousands. A whole number: dots or commas only between
+    groups of three digits (1.920 → 1920); "2,5" stays as typed, and the field says it is not whole.
+    static/js/register.js reads the numbers with the same rule for the instant verdict."""
+    if not isinstance(text, str):
+        return text
+    text = text.strip().replace(" ", "").replace("\u00a0", "")
+    if whole:
+        return re.sub(r"[.,]", "", text) if GROUPED_WHOLE.fullmatch(text) else text
+    if "," in text and "." in text:
+        decimal = "," if text.rfind(",") > text.rfind(".") else "."
+        text = text.replace("." if decimal == "," else ",", "").replace(decimal, ".")
+    elif text.count(",") == 1:
+        text = text.replace(",", ".")
+    return text
+
+
+class EitherSeparator:
+    """Every number field of a public form accepts both decimal separators (`either_separator`) and
+    is a text box with a number keyboard: a browser's number box refuses a comma, or sends nothing."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            if not isinstance(field, forms.IntegerField):  # FloatField and DecimalField are IntegerFields
+                continue
+            whole = not isinstance(field, (forms.FloatField, forms.DecimalField))
+            read = field.to_python
+            field.to_python = lambda value, read=read, whole=whole: read(either_separator(value, whole))
+            field.error_messages["invalid"] = (
+                _("Enter a whole number, for example 1920.")
+                if whole
+                else _("Enter a number, for example 57,6 or 57.6.")
+            )
+            attrs = {k: v for k, v in field.widget.attrs.items() if k not in ("min", "max", "step")}
+            attrs.setdefault("inputmode", "numeric" if whole else "decimal")
+            attrs.setdefault("autocomplete", "off")
+            field.widget = forms.TextInput(attrs=attrs)
+
+
+class PremisesForm(EitherSeparator, forms.ModelForm):
     class Meta:
         model = Premises
         fields = ["name", "category", "ownership", "nib", "road", "address", "kelurahan", "latitude", "longitude"]
         help_texts = {
             "name": _("As written on the signboard, for example: Toko Sinar Jaya."),
             "address": _("Street and number, for example: Jl. Awang Long No. 12."),
-            "latitude": _("For example 0.1370. Pick the place on the map, or type it from your phone's map app."),
-            "longitude": _("For example 117.4990."),
+            "latitude": _(
+                "For example 0.1370 or 0,1370. Tap the place on the map, or type it from your phone's map app."
+            ),
+            "longitude": _("For example 117.4990 or 117,4990."),
             "nib": _("13 digits, from OSS. Leave empty for a government building."),
         }
         widgets = {
-            "latitude": forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
-            "longitude": forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
             "nib": forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off", "maxlength": 13}),
         }
 
@@ -85,7 +130,7 @@ class ConsentForm(forms.Form):
         return ""
 
 
-class CameraForm(forms.ModelForm):
+class CameraForm(EitherSeparator, forms.ModelForm):
     onvif_profiles = forms.MultipleChoiceField(
         label=_("ONVIF profiles"),
         choices=OnvifProfile.choices,
@@ -98,9 +143,8 @@ class CameraForm(forms.ModelForm):
         model = Camera
         fields = ["label", "brand", "model", *Camera.spec_fields_with_onvif_list(), "photo"]
         widgets = {
-            name: forms.NumberInput(attrs={"inputmode": "decimal", "step": "any"})
-            for name in ("hfov_wide_deg", "hfov_tele_deg", "optical_zoom")
-        } | {"rtsp_url": forms.TextInput(attrs={"inputmode": "url", "autocomplete": "off", "spellcheck": "false"})}
+            "rtsp_url": forms.TextInput(attrs={"inputmode": "url", "autocomplete": "off", "spellcheck": "false"})
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -56,11 +56,26 @@
     addButton.focus();
   }
 
+  // A number as typed, with either decimal separator, read as registry/forms.py either_separator does.
+  var WHOLE = { pan_range_deg: true, resolution_h_px: true, resolution_v_px: true, retention_days: true };
+  var DECIMAL = { hfov_wide_deg: true, hfov_tele_deg: true, optical_zoom: true };
+  function number(text, whole) {
+    text = text.replace(/[\s\u00a0]/g, "");
+    if (whole) { return /^\d{1,3}([.,]\d{3})+$/.test(text) ? text.replace(/[.,]/g, "") : text; }
+    if (text.indexOf(",") >= 0 && text.indexOf(".") >= 0) {
+      var decimal = text.lastIndexOf(",") > text.lastIndexOf(".") ? "," : ".";
+      return text.split(decimal === "," ? "." : ",").join("").replace(decimal, ".");
+    }
+    return text.split(",").length === 2 ? text.replace(",", ".") : text;
+  }
+
   function value(row, name) {
     var el = row.querySelector("[name$='-" + name + "']");
     if (!el) { return null; }
     if (el.type === "checkbox") { return el.checked; }
-    return el.value.trim() === "" ? null : el.value.trim();
+    var text = el.value.trim();
+    if (text === "") { return null; }
+    return WHOLE[name] || DECIMAL[name] ? number(text, WHOLE[name]) : text;
   }
 
   function specs(row) {
@@ -152,7 +167,7 @@
     var lonInput = document.getElementById(mapBox.dataset.lonInput);
     mapBox.hidden = false;
     document.getElementById("map-hint").hidden = false;
-    var start = [parseFloat(latInput.value) || 0.133, parseFloat(lonInput.value) || 117.495];
+    var start = [parseFloat(number(latInput.value, false)) || 0.133, parseFloat(number(lonInput.value, false)) || 117.495];
     var map = window.L.map(mapBox, { center: start, zoom: 14 });
     window.L.tileLayer("https://tile.openstreetmap.org/{z}/{x}/{y}.png", {
       maxZoom: 19, attribution: "&copy; OpenStreetMap"

@@ -157,3 +157,38 @@ def test_a_keyboard_user_reaches_the_error_summary_and_the_field(live_server, br
     assert page.evaluate("document.activeElement.tagName") in ("INPUT", "SELECT")
     assert Premises.objects.count() == 0
     context.close()
+
+
+def test_an_owner_types_comma_decimals_on_a_phone_and_the_edit_page_has_the_map(live_server, browser):
+    """Indonesian numbers (0,137 · 57,6 · 2.560) are read as meant: the instant verdict, the saved
+    record, and the coordinates on the edit page, which has the map its hint speaks of."""
+    ProtocolRoadFactory(name="Jl. Awang Long")
+    context = browser.new_context(
+        viewport={"width": 360, "height": 740}, locale="id-ID", extra_http_headers={"Accept-Language": "id"}
+    )
+    page = context.new_page()
+    page.goto(f"{live_server.url}/register/")
+    fill_building(page)
+    page.fill("#id_premises-latitude", "0,1371")
+    page.fill("#id_premises-longitude", "117,4992")
+    fill_camera(page, 0, ptz=True)
+    page.fill("#id_cameras-0-hfov_wide_deg", "57,6")
+    page.fill("#id_cameras-0-resolution_h_px", "2.560")
+    page.fill("#id_cameras-0-resolution_v_px", "1.440")
+    page.locator("#id_cameras-0-retention_days").dispatch_event("change")
+    page.wait_for_function(
+        "t => document.querySelector('[data-verdict]').textContent.includes(t)", arg="Memenuhi standar"
+    )
+    with page.expect_navigation():
+        page.get_by_role("button", name="Daftarkan bangunan").click()
+    assert page.url == f"{live_server.url}/register/done/", page.inner_text("main")[:1500]
+    premises = Premises.objects.get()
+    camera = premises.cameras.get()
+    assert (str(premises.latitude), str(premises.longitude)) == ("0.137100", "117.499200")
+    assert (camera.hfov_wide_deg, camera.resolution_h_px, camera.resolution_v_px) == (57.6, 2560, 1440)
+    page.goto(page.get_attribute("[data-status-link]", "href"))
+    with page.expect_navigation():
+        page.locator("a[href$='/edit/']").first.click()
+    assert page.locator("#map").is_visible()
+    assert page.locator("#map .leaflet-marker-icon").count() == 1  # the building where it was registered
+    context.close()

@@ -119,7 +119,7 @@ def test_a_registration_with_two_cameras_and_a_photo_is_stored_whole(client, roa
         ({"premises-nib": "123456789012"}, "The NIB must be exactly 13 digits."),
         ({"premises-nib": ""}, "A private business must give its 13-digit NIB."),
         ({"premises-latitude": "-6.2", "premises-longitude": "106.8"}, "This latitude is outside Kota Bontang"),
-        ({"premises-latitude": "abc"}, "Enter a number."),
+        ({"premises-latitude": "abc"}, "Enter a number, for example 57,6 or 57.6."),
         ({"person-phone": "12345"}, "Enter an Indonesian phone number"),
         ({"person-nik": "647401010190000"}, "The NIK must be exactly 16 digits."),
         ({"person-email": "not-an-email"}, "Enter a valid email address."),
