@@ -20,6 +20,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from registry import owner_messages
 from registry.models import Premises
 
 from . import rules
@@ -162,7 +163,29 @@ def _create_letters(rows, as_of, actor, reason):
     )
     _link_flags(list(letter_of.values()))
     record_history(WarningLetter, letter_of.values(), reason=reason, user=actor, created=True)
+    tell_owners(WarningLetter.objects.filter(pk__in=letter_of.values(), status=WarningStatus.ACTIVE))
     return letter_of
+
+
+def tell_owners(letters):
+    """Each owner hears of a letter in force (registry.owner_messages), once per letter; a freeze
+    recommendation when a supervisor has approved it. Three queries and one insert per batch."""
+    letters = list(
+        letters.select_related("premises").only(
+            "pk", "step", "issued_on", "due_on", "premises__name", "premises__tracking_code"
+        )
+    )
+    owner_messages.tell_many(
+        "warning",
+        [
+            (
+                letter.premises,
+                f"letter-{letter.pk}",
+                {"step": WarningStep(letter.step).label, "number": letter.letter_number, "due": letter.due_on},
+            )
+            for letter in letters
+        ],
+    )
 
 
 def _link_flags(letter_ids):
@@ -240,5 +263,6 @@ def approve_freeze(letter, *, supervisor, as_of=None):
     if not approved:
         raise ValidationError(_("This recommendation is no longer awaiting approval."))
     record_history(WarningLetter, [letter.pk], reason="approved", user=supervisor)
+    tell_owners(WarningLetter.objects.filter(pk=letter.pk))
     letter.refresh_from_db()
     return letter

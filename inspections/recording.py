@@ -12,9 +12,10 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from registry import owner_messages
 from registry.models import Camera, Premises
 
 from . import rules
@@ -95,7 +96,26 @@ def record_inspection(
             InspectionAssignment.objects.filter(OPEN_PLAN, pk=assignment.pk).update(inspection=inspection)
         _update_cameras(inspection, items, actor)
         refresh_due_date(premises)
+        if result != InspectionResult.PASS:
+            _tell_owner_of_failures(inspection, items)
     return inspection
+
+
+def _tell_owner_of_failures(inspection, items):
+    """The owner hears what the inspection found short (registry.owner_messages), once per inspection."""
+    labels = dict(InspectionCheck.choices)
+    with translation.override("id"):
+        findings = [
+            (f"{i.camera.label}: " if i.camera else "") + str(labels.get(i.item, i.item))
+            for i in items
+            if i.outcome == Outcome.FAIL
+        ]
+    owner_messages.tell(
+        "inspection_failed",
+        inspection.premises,
+        f"inspection-{inspection.pk}",
+        {"performed_on": inspection.performed_on, "findings": findings},
+    )
 
 
 def _check_items(premises, performed_on, items):

@@ -44,7 +44,8 @@ INSTALLED_APPS = [
     "axes",
     "csp",
     "mailer",
-    # The core: registry ← inspections. Feature apps use the core and never each other.
+    # The core: outbox ← registry ← inspections. Feature apps use the core and never each other.
+    "outbox",
     "registry",
     "inspections",
     "api",
@@ -152,6 +153,24 @@ MAILER_USE_FILE_LOCK = False  # rows are claimed with SELECT … FOR UPDATE SKIP
 MAILER_EMAIL_LOG_MESSAGE_DATA = False  # the log keeps who/when, not the body (it holds status links)
 MAILER_EMAIL_MAX_RETRIES = 10
 DEFAULT_FROM_EMAIL = env("DJANGO_DEFAULT_FROM_EMAIL", default="cctv@bontangkota.go.id")
+
+
+# Messages to owners (outbox/): e-mail through the mail queue above; WhatsApp and SMS through a
+# gateway's HTTP API when its URL is set, else the log says what would be sent.
+def _gateway(name):
+    url = env(f"OUTBOX_{name}_URL", default="")
+    if not url:
+        return {"BACKEND": "outbox.senders.ConsoleSender"}
+    return {"BACKEND": "outbox.senders.WebhookSender", "URL": url, "TOKEN": env(f"OUTBOX_{name}_TOKEN", default="")}
+
+
+OUTBOX_SENDERS = {
+    "email": {"BACKEND": "outbox.senders.EmailSender"},
+    "whatsapp": _gateway("WHATSAPP"),
+    "sms": _gateway("SMS"),
+}
+OUTBOX_PHONE_CHANNEL = env("OUTBOX_PHONE_CHANNEL", default="whatsapp")  # or "sms"
+OUTBOX_MAX_ATTEMPTS = 8
 # Absolute links in e-mails.
 SITE_URL = env("DJANGO_SITE_URL", default="http://127.0.0.1:8000")
 
@@ -182,6 +201,7 @@ CELERY_BEAT_SCHEDULE = {
     "warning-ladder-daily": {"task": "inspections.warning_ladder", "schedule": crontab(hour=2, minute=0)},
     "officer-digest-daily": {"task": "notifications.daily_digest", "schedule": crontab(hour=7, minute=0)},
     "queued-mail-every-minute": {"task": "registry.send_queued_mail", "schedule": 60.0},
+    "owner-messages-every-minute": {"task": "outbox.deliver_due", "schedule": 60.0},
     "failed-mail-every-half-hour": {
         "task": "registry.send_queued_mail",
         "schedule": 30 * 60.0,
@@ -292,6 +312,8 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 
 # Per-IP limit on the public registration and correction forms (django-ratelimit, counted in the cache).
 REGISTRATION_RATE = env("REGISTRATION_RATE", default="20/h")
+# Asking for the status link again: per address and per tracking code.
+FIND_STATUS_RATE = env("FIND_STATUS_RATE", default="5/h")
 CACHES = {"default": env.cache_url("DJANGO_CACHE_URL", default="locmemcache://")}
 # Uploaded photos: at most 5 MB each (checked again on the content), and not too many form fields.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024

@@ -12,6 +12,9 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.template_utils import HistoricalRecordContextHelper
 
+from outbox.models import DeliveryAttempt
+from outbox.models import Message as OutboxMessage
+
 from . import personal_data
 from .models import (
     STANDARD_SETTING_FIELDS,
@@ -23,6 +26,7 @@ from .models import (
     Premises,
     ProtocolRoad,
     ResponsiblePerson,
+    ServiceContact,
 )
 
 SETTING_FIELDS = STANDARD_SETTING_FIELDS
@@ -147,6 +151,10 @@ class SensitiveFieldsMixin:
     @admin.display(description=_("RTSP stream address"))
     def masked_rtsp_url(self, obj):
         return self._masked(obj, "rtsp_url")
+
+    @admin.display(description=_("recipient"))
+    def masked_recipient(self, obj):
+        return self._masked(obj, "recipient")
 
 
 @admin.register(Kecamatan)
@@ -329,3 +337,33 @@ class AccessLogAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class DeliveryAttemptInline(admin.TabularInline):
+    model = DeliveryAttempt
+    fields = ["at", "ok", "error"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+
+@admin.register(OutboxMessage)
+class OutboxMessageAdmin(SensitiveFieldsMixin, admin.ModelAdmin):
+    """What the city told owners, and whether it arrived: read-only (the outbox writes it)."""
+
+    list_display = ["created_at", "key", "channel", "recipient", "status", "attempts", "sent_at"]
+    list_filter = ["status", "channel"]
+    search_fields = ["key", "recipient"]
+    fields = ["key", "channel", "recipient", "subject", "body", "status", "attempts", "next_attempt_at", "sent_at"]
+    inlines = [DeliveryAttemptInline]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ServiceContact)
+class ServiceContactAdmin(admin.ModelAdmin):
+    list_display = ["unit", "phone", "whatsapp", "email", "verification_days", "updated_at"]

@@ -209,3 +209,29 @@ class RejectionForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         max_length=1000,
     )
+
+
+class FindStatusForm(forms.Form):
+    """The way back to a status page: the tracking code and the phone or e-mail given at registration."""
+
+    tracking_code = forms.CharField(
+        label=_("Tracking code"),
+        max_length=20,
+        help_text=_("8 letters and numbers, for example K7QD-3MXA: on the confirmation page and in the first message."),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"}),
+    )
+    contact = forms.CharField(
+        label=_("Phone or e-mail given at registration"),
+        max_length=254,
+        help_text=_("The status link is sent there: by WhatsApp to a phone, or by e-mail."),
+        widget=forms.TextInput(attrs={"autocomplete": "tel"}),
+    )
+    website = forms.CharField(
+        required=False,
+        label=_("Leave this empty"),
+        widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
+    )
+
+    def clean_tracking_code(self):
+        raw = "".join(ch for ch in self.cleaned_data["tracking_code"].upper() if ch.isalnum())
+        return f"{raw[:4]}-{raw[4:]}" if len(raw) == 8 else raw

@@ -587,3 +587,4 @@ from .camera_standard import (  # noqa: E402, F401
     default_pixel_density_levels,
     default_required_onvif_profiles,
 )
+from .service_contact import ServiceContact  # noqa: E402, F401

@@ -11,6 +11,7 @@ export (changes included) ask this module; logs and sessions never hold these va
 | person phone               | registry.view_contact_data     | officers, superv.   | +62•••••••7890     |
 | person e-mail              | registry.view_contact_data     | officers, superv.   | s•••@example.id    |
 | camera stream address      | registry.view_stream_address   | officers, superv.   | •••                |
+| outbox message recipient   | registry.view_contact_data     | officers, superv.   | as phone or e-mail |
 
 Camera credentials are never stored: the database refuses a stream address that carries a
 user name or password (Camera's `camera_rtsp_without_credentials` constraint). Whatever stores
@@ -22,6 +23,8 @@ from dataclasses import dataclass
 
 from django.core.exceptions import FieldDoesNotExist
 from django.db.models.constants import LOOKUP_SEP
+
+from outbox.models import Message as OutboxMessage
 
 from .models import AccessLog, Camera, ResponsiblePerson, log_access
 from .validators import mask_nik
@@ -42,6 +45,11 @@ def mask_email(email):
     return f"{local[:1]}•••{at}{domain}" if at else "•••"
 
 
+def mask_recipient(address):
+    """A message's recipient: an e-mail address or a phone number, masked as such."""
+    return mask_email(address) if "@" in (address or "") else mask_phone(address)
+
+
 def mask_stream_address(url):
     """Nothing of the address: only that there is one."""
     return "•••" if url else ""
@@ -57,11 +65,13 @@ class Rule:
 NIK = Rule("registry.view_personal_data", mask_nik, AccessLog.Action.VIEW_PERSONAL_DATA)
 PHONE = Rule("registry.view_contact_data", mask_phone, AccessLog.Action.VIEW_PERSONAL_DATA)
 EMAIL = Rule("registry.view_contact_data", mask_email, AccessLog.Action.VIEW_PERSONAL_DATA)
+RECIPIENT = Rule("registry.view_contact_data", mask_recipient, AccessLog.Action.VIEW_PERSONAL_DATA)
 STREAM_ADDRESS = Rule("registry.view_stream_address", mask_stream_address, AccessLog.Action.VIEW_STREAM_ADDRESS)
 
 SENSITIVE_FIELDS = {
     ResponsiblePerson: {"nik": NIK, "phone": PHONE, "email": EMAIL},
     Camera: {"rtsp_url": STREAM_ADDRESS},
+    OutboxMessage: {"recipient": RECIPIENT},
 }
 
 

@@ -8,6 +8,7 @@ import hashlib
 import secrets
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.db.models import Q
@@ -15,10 +16,13 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from outbox.models import Channel
 from registry.jobs import enqueue
 
+from . import owner_messages
 from .models import Camera, Premises
 from .tasks import send_queued_mail
+from .validators import normalise_phone
 
 # Easy to read aloud: no 0/O, 1/I/L, U.
 TRACKING_ALPHABET = "23456789ABCDEFGHJKMNPQRSTVWXYZ"
@@ -102,6 +106,32 @@ def send_registration_email(premises, person, secret, language=None):
     message.send()
 
 
+def send_status_link_again(tracking_code, contact):
+    """The way back for an owner who lost the status link: when the tracking code and the phone or
+    e-mail of one of its responsible persons match, a new link replaces the old one and is sent
+    there (WhatsApp or SMS to a phone, e-mail to an address). Returns nothing either way: the
+    page says the same whether or not the pair exists."""
+    try:
+        phone = normalise_phone(contact) if "@" not in contact else None
+    except ValidationError:
+        phone = None
+    match = Q(email__iexact=contact.strip()) if "@" in contact else Q(phone=phone) if phone else None
+    premises = Premises.objects.filter(tracking_code=tracking_code).first() if match is not None else None
+    person = premises.responsible_persons.filter(match).order_by("pk").first() if premises else None
+    if person is None:
+        return
+    secret = secrets.token_urlsafe(24)
+    with transaction.atomic():
+        premises.status_secret_hash = hash_secret(secret)
+        premises._change_reason = "status link sent again"
+        premises.save(update_fields=["status_secret_hash", "updated_at"])
+        channel = Channel.EMAIL if "@" in contact else settings.OUTBOX_PHONE_CHANNEL
+        messages = owner_messages.compose(
+            "status_link", premises, f"{premises.pk}:{timezone.now().isoformat()}", [person], secret=status_url(secret)
+        )
+        owner_messages.post_and_send([m for m in messages if m.channel == channel])
+
+
 def owner_update(*, premises, premises_form, person_form, camera_formset):
     """The owner corrects data from the status link: recorded, and back to the officers."""
     with transaction.atomic():
@@ -145,6 +175,7 @@ def verify_registration(premises, *, officer):
         premises._history_user = officer
         premises._change_reason = "verified"
         premises.save()
+        owner_messages.tell("verified", premises, f"{premises.pk}:{premises.verified_at.isoformat()}")
     return premises
 
 
@@ -158,4 +189,5 @@ def reject_registration(premises, *, officer, reason):
         premises._history_user = officer
         premises._change_reason = "rejected"
         premises.save()
+        owner_messages.tell("rejected", premises, f"{premises.pk}:{premises.verified_at.isoformat()}")
     return premises

@@ -15,8 +15,16 @@ from django.views.decorators.http import require_POST
 from django_ratelimit.decorators import ratelimit
 
 from . import registration
-from .forms import CameraFormSet, ConsentForm, PersonForm, PremisesForm, RejectionForm, owner_camera_formset
-from .models import Camera, CameraStandard, Premises
+from .forms import (
+    CameraFormSet,
+    ConsentForm,
+    FindStatusForm,
+    PersonForm,
+    PremisesForm,
+    RejectionForm,
+    owner_camera_formset,
+)
+from .models import Camera, CameraStandard, Premises, ServiceContact
 
 
 def _error_summary(forms_by_title):
@@ -105,12 +113,15 @@ def register_done(request):
     secret = stored.get("secret")
     if secret:
         request.session["registration"] = {"premises_id": premises.pk}
+    status_url = request.build_absolute_uri(reverse("owner-status", args=[secret])) if secret else None
     return render(
         request,
         "registry/register_done.html",
         {
             "premises": premises,
-            "status_url": request.build_absolute_uri(reverse("owner-status", args=[secret])) if secret else None,
+            "status_url": status_url,
+            "whatsapp_text": _("Status link of %(name)s (%(code)s), CCTV Registry Bontang: %(url)s")
+            % {"name": premises.name, "code": premises.tracking_code, "url": status_url},
             "verdicts": _verdicts(premises.cameras.order_by("pk")),
         },
     )
@@ -191,3 +202,29 @@ def reject(request, pk):
     registration.reject_registration(premises, officer=request.user, reason=form.cleaned_data["reason"])
     messages.success(request, _("%(name)s is rejected; the owner sees the reason.") % {"name": premises.name})
     return redirect("verification-queue")
+
+
+def find_status_rate(group, request):
+    return settings.FIND_STATUS_RATE
+
+
+@never_cache
+@ratelimit(key="ip", rate=find_status_rate, method="POST", block=False)
+@ratelimit(key="post:tracking_code", rate=find_status_rate, method="POST", block=False)
+def find_status(request):
+    """The way back: the tracking code and the phone or e-mail; the status link is sent there again.
+
+    The answer is the same whether or not the pair matched (nobody learns who registered), and
+    both the address and the tracking code are rate-limited."""
+    if request.method == "POST" and getattr(request, "limited", False):
+        return render(request, "429.html", status=429)
+    form = FindStatusForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if not form.cleaned_data["website"]:
+            registration.send_status_link_again(form.cleaned_data["tracking_code"], form.cleaned_data["contact"])
+        return redirect("find-status-sent")
+    return render(request, "registry/find_status.html", {"form": form, "contact": ServiceContact.current()})
+
+
+def find_status_sent(request):
+    return render(request, "registry/find_status_sent.html", {"contact": ServiceContact.current()})
