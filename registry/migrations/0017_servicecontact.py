@@ -4,28 +4,54 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('registry', '0016_premises_first_verified_at'),
+        ("registry", "0016_premises_first_verified_at"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ServiceContact',
+            name="ServiceContact",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('unit', models.CharField(default='Diskominfo Kota Bontang, Bidang Persandian dan Statistik', max_length=150, verbose_name='unit')),
-                ('phone', models.CharField(help_text="The office's number, for example (0548) 21234.", max_length=20, verbose_name='phone')),
-                ('whatsapp', models.CharField(blank=True, max_length=20, verbose_name='WhatsApp')),
-                ('email', models.EmailField(blank=True, max_length=254, verbose_name='e-mail')),
-                ('address', models.CharField(default='Jl. Moch. Roem, Bontang Lestari', max_length=200, verbose_name='address')),
-                ('hours', models.CharField(default='Senin–Jumat 08.00–16.00 WITA', max_length=100, verbose_name='office hours')),
-                ('verification_days', models.PositiveSmallIntegerField(default=5, help_text='Shown to owners as the usual time until an officer has checked their registration.', verbose_name='working days to verify a registration')),
-                ('updated_at', models.DateTimeField(auto_now=True)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "unit",
+                    models.CharField(
+                        default="Diskominfo Kota Bontang, Bidang Persandian dan Statistik",
+                        max_length=150,
+                        verbose_name="unit",
+                    ),
+                ),
+                (
+                    "phone",
+                    models.CharField(
+                        help_text="The office's number, for example (0548) 21234.", max_length=20, verbose_name="phone"
+                    ),
+                ),
+                ("whatsapp", models.CharField(blank=True, max_length=20, verbose_name="WhatsApp")),
+                ("email", models.EmailField(blank=True, max_length=254, verbose_name="e-mail")),
+                (
+                    "address",
+                    models.CharField(default="Jl. Moch. Roem, Bontang Lestari", max_length=200, verbose_name="address"),
+                ),
+                (
+                    "hours",
+                    models.CharField(
+                        default="Senin–Jumat 08.00–16.00 WITA", max_length=100, verbose_name="office hours"
+                    ),
+                ),
+                (
+                    "verification_days",
+                    models.PositiveSmallIntegerField(
+                        default=5,
+                        help_text="Shown to owners as the usual time until an officer has checked their registration.",
+                        verbose_name="working days to verify a registration",
+                    ),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True)),
             ],
             options={
-                'verbose_name': 'contact for owners',
-                'verbose_name_plural': 'contact for owners',
+                "verbose_name": "contact for owners",
+                "verbose_name_plural": "contact for owners",
             },
         ),
     ]
