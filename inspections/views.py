@@ -13,10 +13,11 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from registry.models import Camera, CameraStandard, Premises
+from registry.models import Camera, CameraStandard, Premises, ServiceContact
 from registry.registration import premises_for_secret
 
 from . import ladder, recording, rules, sweep
+from . import owner_status as owner_status_message
 from .forms import AssignmentForm, InspectionForm
 from .models import (
     CAMERA_CHECKS,
@@ -74,8 +75,13 @@ def owner_status(request, secret):
     premises = premises_for_secret(secret)
     if premises is None:
         raise Http404
-    standard = CameraStandard.objects.in_force(timezone.localdate())
+    today = timezone.localdate()
+    standard = CameraStandard.objects.in_force(today)
     cameras = premises.cameras.exclude(status=Camera.Status.REMOVED).order_by("pk")
+    verdicts = [(camera, camera.check_against(standard) if standard else None) for camera in cameras]
+    flags = list(ComplianceFlag.objects.unresolved().filter(premises=premises).order_by("opened_at"))
+    warnings = list(WarningLetter.objects.filter(CURRENT, premises=premises).order_by("-issued_on"))
+    contact = ServiceContact.current()
     return render(
         request,
         "inspections/owner_status.html",
@@ -83,9 +89,13 @@ def owner_status(request, secret):
             "premises": premises,
             "secret": secret,
             "persons": premises.responsible_persons.order_by("pk"),
-            "verdicts": [(camera, camera.check_against(standard) if standard else None) for camera in cameras],
-            "flags": ComplianceFlag.objects.unresolved().filter(premises=premises).order_by("opened_at"),
-            "warnings": WarningLetter.objects.filter(CURRENT, premises=premises).order_by("-issued_on"),
+            "verdicts": verdicts,
+            "flags": flags,
+            "warnings": warnings,
+            "contact": contact,
+            "message": owner_status_message.compose(
+                premises, verdicts, flags, warnings[0] if warnings else None, standard, contact, today
+            ),
         },
     )
 

@@ -86,6 +86,8 @@ EXPECTED = {
     "api-docs": {"GET": everyone(OK)},
     "api-root": {"GET": api(*ALL_STAFF)},  # the API's index: for signed-in staff and tokens
     "register": {"GET": everyone(OK), "POST": everyone(OK)},  # an invalid form answers 200 with its errors
+    "find-status": {"GET": everyone(OK), "POST": everyone(OK)},  # an empty form answers 200 with its errors
+    "find-status-sent": {"GET": everyone(OK)},
     "register-done": {"GET": everyone(REDIRECT)},  # without a registration in the session: back to the form
     "owner-status": {"GET": everyone(OK), "wrong secret": everyone(NOT_FOUND)},
     "owner-edit": {"GET": everyone(OK), "POST": everyone(OK), "wrong secret": everyone(NOT_FOUND)},
@@ -291,7 +293,8 @@ def test_every_api_operation_has_an_expected_answer_for_every_caller():
     assert not [op for op in EXPECTED_API if op not in operations]
 
 
-def test_pages_answer_each_caller_as_expected(world):
+def test_pages_answer_each_caller_as_expected(world, settings):
+    settings.FIND_STATUS_RATE = "1000/h"  # every caller asks from one address here; the limit has its own test
     ids, clients = world
     wrong = []
     routes = discovered_routes()

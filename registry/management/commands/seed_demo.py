@@ -28,6 +28,7 @@ from registry.models import (
     PremisesCategory,
     ProtocolRoad,
     ResponsiblePerson,
+    ServiceContact,
     Verification,
 )
 
@@ -244,6 +245,10 @@ class Command(BaseCommand):
             premises = self._premises(rng, roads)
             cameras = sum(self._cameras(rng, p, quality) for p, quality in premises)
             passwords = self._users()
+            if not ServiceContact.objects.exists():  # whom owners call (officers change it in the admin)
+                ServiceContact.objects.create(
+                    phone="+6254821234", whatsapp="+6281153000000", email="cctv@bontangkota.go.id"
+                )
         self.stdout.write(f"Demo data: {len(roads)} protocol roads, {len(premises)} premises, {cameras} cameras.")
         self.stdout.write("Demo users (sign in at http://127.0.0.1:8000/login/):")
         for username, password in passwords.items():
