@@ -90,6 +90,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "notifications.context_processors.unread",
+                "perwali_cctv.context_processors.city",
             ],
         },
     },
@@ -153,6 +154,11 @@ MAILER_USE_FILE_LOCK = False  # rows are claimed with SELECT … FOR UPDATE SKIP
 MAILER_EMAIL_LOG_MESSAGE_DATA = False  # the log keeps who/when, not the body (it holds status links)
 MAILER_EMAIL_MAX_RETRIES = 10
 DEFAULT_FROM_EMAIL = env("DJANGO_DEFAULT_FROM_EMAIL", default="cctv@bontangkota.go.id")
+
+
+# The city's emblem in every page's header (a static path such as /static/img/bontang.png, or a URL
+# on this site; the content security policy allows images from this site only). Empty: no emblem.
+CITY_EMBLEM_URL = env("CITY_EMBLEM_URL", default="")
 
 
 # Messages to owners (outbox/): e-mail through the mail queue above; WhatsApp and SMS through a

@@ -185,11 +185,13 @@ class OwnerCameraFormSet(forms.BaseModelFormSet):
 
 
 def owner_camera_formset(premises, data=None, files=None):
+    """The owner's cameras; an empty row only when none is registered ("Add another camera" adds one)."""
+    cameras = premises.cameras.exclude(status=Camera.Status.REMOVED).order_by("pk")
     FormSet = forms.modelformset_factory(
         Camera,
         form=CameraForm,
         formset=OwnerCameraFormSet,
-        extra=1,
+        extra=0 if cameras.exists() else 1,
         max_num=MAX_CAMERAS,
         validate_max=True,
         absolute_max=MAX_CAMERAS,
@@ -199,7 +201,7 @@ def owner_camera_formset(premises, data=None, files=None):
         files,
         premises=premises,
         prefix="cameras",
-        queryset=premises.cameras.exclude(status=Camera.Status.REMOVED).order_by("pk"),
+        queryset=cameras,
     )
 
 
