@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import ValidationError
 from django.db import connection
+from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import number_format
@@ -21,6 +22,7 @@ from .models import (
     AccessLog,
     Camera,
     CameraStandard,
+    CatalogueCamera,
     Kecamatan,
     Kelurahan,
     Premises,
@@ -230,11 +232,19 @@ class CameraAdmin(SafeAutocompleteMixin, SensitiveFieldsMixin, SimpleHistoryAdmi
     list_filter = ["status", "camera_type", "faces_road", "premises__road"]
     list_select_related = ["premises"]
     search_fields = ["label", "brand", "model", "premises__name"]
-    autocomplete_fields = ["premises"]
+    autocomplete_fields = ["premises", "catalogue_model"]
     readonly_fields = ["spec_check"]
     fieldsets = [
         (None, {"fields": ["premises", "label", "status", "spec_check"]}),
-        (_("Camera"), {"fields": ["brand", "model", "camera_type", "installed_on", "faces_road"]}),
+        (
+            _("Camera"),
+            {
+                "fields": ["catalogue_model", "brand", "model", "camera_type", "installed_on", "faces_road"],
+                "description": _(
+                    "A model chosen from the catalogue sets brand, model and the data sheet's figures on saving."
+                ),
+            },
+        ),
         (_("Pan and lens"), {"fields": ["pan_range_deg", "hfov_wide_deg", "hfov_tele_deg", "optical_zoom"]}),
         (
             _("Picture and recording"),
@@ -253,6 +263,14 @@ class CameraAdmin(SafeAutocompleteMixin, SensitiveFieldsMixin, SimpleHistoryAdmi
             {"fields": [*Camera.ONVIF_FIELDS, "rtsp_url"]},
         ),
     ]
+
+    def save_model(self, request, obj, form, change):
+        """A model newly picked from the catalogue gives its figures (an officer correcting a camera)."""
+        if "catalogue_model" in form.changed_data and obj.catalogue_model is not None:
+            obj.brand, obj.model = obj.catalogue_model.brand, obj.catalogue_model.model
+            for name, value in obj.catalogue_model.specs().items():
+                setattr(obj, name, value)
+        super().save_model(request, obj, form, change)
 
     @admin.display(description=_("brand and model"), ordering="brand")
     def brand_and_model(self, obj):
@@ -367,3 +385,23 @@ class OutboxMessageAdmin(SensitiveFieldsMixin, admin.ModelAdmin):
 @admin.register(ServiceContact)
 class ServiceContactAdmin(admin.ModelAdmin):
     list_display = ["unit", "phone", "whatsapp", "email", "verification_days", "updated_at"]
+
+
+@admin.register(CatalogueCamera)
+class CatalogueCameraAdmin(SafeAutocompleteMixin, admin.ModelAdmin):
+    """Officers curate the catalogue owners pick from; models not yet checked against their data sheet first."""
+
+    list_display = [
+        "brand",
+        "model",
+        "camera_type",
+        "pan_range_deg",
+        "optical_zoom",
+        "resolution_h_px",
+        "checked_on",
+        "active",
+    ]
+    list_filter = ["active", ("checked_on", admin.EmptyFieldListFilter), "camera_type", "brand"]
+    search_fields = ["brand", "model"]
+    ordering = [F("checked_on").asc(nulls_first=True), "brand", "model"]
+    autocomplete_fields = ["checked_by"]

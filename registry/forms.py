@@ -10,7 +10,7 @@ import re
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import Camera, Kelurahan, OnvifProfile, Premises, ProtocolRoad, ResponsiblePerson
+from .models import Camera, CatalogueCamera, Kelurahan, OnvifProfile, Premises, ProtocolRoad, ResponsiblePerson
 
 MAX_CAMERAS = 50
 GROUPED_WHOLE = re.compile(r"\d{1,3}(?:[.,]\d{3})+")
@@ -63,13 +63,11 @@ class PremisesForm(EitherSeparator, forms.ModelForm):
         model = Premises
         fields = ["name", "category", "ownership", "nib", "road", "address", "kelurahan", "latitude", "longitude"]
         help_texts = {
-            "name": _("As written on the signboard, for example: Toko Sinar Jaya."),
-            "address": _("Street and number, for example: Jl. Awang Long No. 12."),
-            "latitude": _(
-                "For example 0.1370 or 0,1370. Tap the place on the map, or type it from your phone's map app."
-            ),
-            "longitude": _("For example 117.4990 or 117,4990."),
-            "nib": _("13 digits, from OSS. Leave empty for a government building."),
+            "name": _("As on the signboard."),
+            "address": _("For example: Jl. Awang Long No. 12."),
+            "latitude": _("For example 0,1370"),
+            "longitude": _("For example 117,4990"),
+            "nib": _("13 digits, from OSS; empty for a government building."),
         }
         widgets = {
             "nib": forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off", "maxlength": 13}),
@@ -87,9 +85,9 @@ class PersonForm(forms.ModelForm):
         model = ResponsiblePerson
         fields = ["name", "role", "phone", "email", "nik"]
         help_texts = {
-            "name": _("The owner or the manager who answers for the CCTV."),
-            "phone": _("A number we can call or message, for example 0812 3456 7890."),
-            "email": _("Optional. We send the tracking code and the status link here."),
+            "name": "",
+            "phone": _("For example 0812 3456 7890. The city's messages come here by WhatsApp."),
+            "email": _("The status link is sent here too."),
             "nik": _("Optional. 16 digits. Kept as personal data and shown masked."),
         }
         widgets = {
@@ -110,11 +108,7 @@ class PersonForm(forms.ModelForm):
 
 class ConsentForm(forms.Form):
     consent = forms.BooleanField(
-        label=_(
-            "I agree that Diskominfo Kota Bontang stores the personal data above to supervise CCTV under "
-            "Perwali 25/2019, keeps it only as long as needed, and shows the NIK only to authorised officers "
-            "(UU 27/2022 on Personal Data Protection)."
-        ),
+        label=_("I agree to the use of the personal data above, as explained below."),
         error_messages={"required": _("Tick the box to agree to the use of personal data, or we cannot register you.")},
     )
     # A field people never see; scripts fill it in.
@@ -130,18 +124,69 @@ class ConsentForm(forms.Form):
         return ""
 
 
+class CatalogueChoice(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.brand} {obj.model}"
+
+
 class CameraForm(EitherSeparator, forms.ModelForm):
+    """One camera: where it is and which model (from the catalogue, which fills in the technical
+    figures), how long the recorder keeps, and, for a model not listed, the data sheet's figures."""
+
+    catalogue_model = CatalogueChoice(
+        label=_("Brand and model"),
+        queryset=CatalogueCamera.objects.filter(active=True),
+        required=False,
+        empty_label=_("My model is not listed: I fill in the details"),
+        help_text=_("As on the camera or its box."),
+        error_messages={
+            "invalid_choice": _("This model is not in the list (any more): choose another, or fill in the details.")
+        },
+    )
     onvif_profiles = forms.MultipleChoiceField(
-        label=_("ONVIF profiles"),
+        label=_("Connection standards (ONVIF)"),
         choices=OnvifProfile.choices,
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        help_text=_("From the data sheet. The city command centre needs Profile S."),
+        help_text=_("On the data sheet as “ONVIF Profile S”. The city's command centre needs Profile S to connect."),
     )
 
     class Meta:
         model = Camera
-        fields = ["label", "brand", "model", *Camera.spec_fields_with_onvif_list(), "photo"]
+        fields = ["label", "catalogue_model", "brand", "model", *Camera.spec_fields_with_onvif_list(), "photo"]
+        # In an owner's words; the model's own texts (for officers and the admin) stay as they are.
+        labels = {
+            "label": _("Where is this camera?"),
+            "faces_road": _("It films the street in front"),
+            "retention_days": _("Kept for (days)"),
+            "camera_type": _("Kind of camera"),
+            "pan_range_deg": _("How far can it turn, left to right? (degrees)"),
+            "hfov_wide_deg": _("How wide does it see? (degrees)"),
+            "hfov_tele_deg": _("How wide at full zoom? (degrees)"),
+            "optical_zoom": _("Optical zoom (×)"),
+            "resolution_h_px": _("Picture width (pixels)"),
+            "resolution_v_px": _("Picture height (pixels)"),
+            "night_vision": _("It sees in the dark (infrared)"),
+            "night_vision_range_m": _("How far in the dark? (metres)"),
+            "rtsp_url": _("Video stream address"),
+            "photo": _("Photo of the camera"),
+        }
+        help_texts = {
+            "label": _("For example: front door, parking, cash desk."),
+            "faces_road": "",
+            "retention_days": _("Shown in the recorder's settings."),
+            "camera_type": _(
+                "PTZ: turns and zooms by remote control. Dome: a half-ball. Fixed (bullet): a tube that looks one way."
+            ),
+            "pan_range_deg": _("0 if it cannot turn; 360 if it turns all the way round."),
+            "hfov_wide_deg": _("“Field of view” or “angle of view”, horizontal, on the data sheet. For example 90."),
+            "hfov_tele_deg": _("Only for a camera with optical zoom, if you do not know the zoom."),
+            "optical_zoom": _("Only optical zoom counts, not digital zoom. Empty if it has none."),
+            "resolution_h_px": _("For example 1920 (2 MP) or 2560 (4 MP)."),
+            "resolution_v_px": _("For example 1080 (2 MP) or 1440 (4 MP)."),
+            "rtsp_url": _("From your installer, without a password."),
+            "photo": _("JPEG, PNG or WebP, up to 5 MB."),
+        }
         widgets = {
             "rtsp_url": forms.TextInput(attrs={"inputmode": "url", "autocomplete": "off", "spellcheck": "false"})
         }
@@ -150,6 +195,42 @@ class CameraForm(EitherSeparator, forms.ModelForm):
         super().__init__(*args, **kwargs)
         if self.instance.pk:
             self.initial.setdefault("onvif_profiles", sorted(self.instance.onvif_profiles))
+        self._fill_from_catalogue()
+
+    @property
+    def technical_open(self):
+        """Show the data sheet's figures open: a model not from the catalogue, or an error among them."""
+        technical = {"brand", "model", *Camera.spec_fields_with_onvif_list()} - {"faces_road", "retention_days"}
+        if self.is_bound:
+            return bool(technical & set(self.errors)) or not self.data.get(self.add_prefix("catalogue_model"))
+        return bool(self.instance.pk and self.instance.catalogue_model_id is None)
+
+    def _fill_from_catalogue(self):
+        """A model chosen from the catalogue gives the figures, whatever was typed beside it."""
+        if not self.is_bound:
+            return
+        chosen = self.data.get(self.add_prefix("catalogue_model"), "")
+        entry = CatalogueCamera.objects.filter(active=True, pk=chosen).first() if str(chosen).isdigit() else None
+        if entry is None:
+            return
+        data = self.data.copy()
+        data[self.add_prefix("brand")], data[self.add_prefix("model")] = entry.brand, entry.model
+        for name, value in entry.specs().items():
+            if name.startswith("onvif_profile_"):
+                continue
+            key = self.add_prefix(name)
+            if value is True:
+                data[key] = "on"
+            elif value is False:
+                data.pop(key, None)
+            else:
+                data[key] = "" if value is None else str(value)
+        profiles = [p for p in OnvifProfile.values if getattr(entry, f"onvif_profile_{p.lower()}")]
+        if hasattr(data, "setlist"):
+            data.setlist(self.add_prefix("onvif_profiles"), profiles)
+        else:
+            data[self.add_prefix("onvif_profiles")] = profiles
+        self.data = data
 
     def _post_clean(self):
         self.instance.onvif_profiles = set(self.cleaned_data.get("onvif_profiles") or [])

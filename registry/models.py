@@ -413,6 +413,9 @@ class Camera(models.Model):
 
     premises = models.ForeignKey(Premises, on_delete=models.CASCADE, related_name="cameras", verbose_name=_("premises"))
     label = models.CharField(_("label / location"), max_length=100, help_text=_("For example: front door, parking."))
+    catalogue_model = models.ForeignKey(  # the catalogue entry its specs were filled from, if any
+        "registry.CatalogueCamera", models.SET_NULL, null=True, blank=True, verbose_name=_("model from the catalogue")
+    )
     brand = models.CharField(_("brand"), max_length=60)
     model = models.CharField(_("model"), max_length=80)
     camera_type = models.CharField(_("type"), max_length=10, choices=Type.choices)
@@ -579,6 +582,7 @@ class Camera(models.Model):
 # so that Django registers them with this app (and `registry.models.CameraStandard` keeps working).
 from .access_log import AccessLog, log_access  # noqa: E402, F401
 from .api_tokens import ApiToken  # noqa: E402, F401
+from .camera_catalogue import CatalogueCamera  # noqa: E402, F401
 from .camera_standard import (  # noqa: E402, F401
     STANDARD_SETTING_FIELDS,
     CameraStandard,

@@ -24,7 +24,7 @@ from .forms import (
     RejectionForm,
     owner_camera_formset,
 )
-from .models import Camera, CameraStandard, Premises, ServiceContact
+from .models import Camera, CameraStandard, CatalogueCamera, Premises, ServiceContact
 
 
 def _error_summary(forms_by_title):
@@ -54,6 +54,19 @@ def registration_rate(group, request):
     return settings.REGISTRATION_RATE
 
 
+def _catalogue():
+    """The camera catalogue for the form's search and fill-in (static/js/register.js)."""
+    entries = []
+    for entry in CatalogueCamera.objects.filter(active=True):
+        specs = {k: v for k, v in entry.specs().items() if not k.startswith("onvif_profile_")}
+        onvif = [p for p in ("S", "T", "G", "M") if getattr(entry, f"onvif_profile_{p.lower()}")]
+        label = f"{entry.brand} {entry.model}"
+        entries.append(
+            {"id": entry.pk, "label": label, "brand": entry.brand, "model": entry.model, "specs": specs, "onvif": onvif}
+        )
+    return entries
+
+
 def _verdicts(cameras):
     standard = CameraStandard.objects.in_force(timezone.localdate())
     return [(camera, camera.check_against(standard) if standard else None) for camera in cameras]
@@ -79,6 +92,7 @@ def register(request):
         "consent_form": consent_form,
         "camera_formset": camera_formset,
         "show_errors": data is not None and not adding_row,
+        "catalogue": _catalogue(),
     }
     if data is not None and not adding_row:
         forms = [premises_form, person_form, consent_form, camera_formset]
@@ -151,6 +165,7 @@ def owner_edit(request, secret):
         "camera_formset": camera_formset,
         "secret": secret,
         "show_errors": data is not None and not adding_row,
+        "catalogue": _catalogue(),
     }
     if data is not None and not adding_row:
         if premises_form.is_valid() and person_form.is_valid() and camera_formset.is_valid():

@@ -33,7 +33,8 @@ def auditor(db, django_user_model):
 
 @pytest.fixture
 def reference_data(transactional_db):
-    """Bontang's kecamatan/kelurahan, standard v1 and the role groups, as the data migrations load them.
+    """Bontang's kecamatan/kelurahan, standard v1, the role groups and the camera catalogue, as the
+    data migrations load them.
 
     A transactional test empties every table when it ends; the next one loads them again here.
     """
@@ -52,6 +53,10 @@ def reference_data(transactional_db):
     importlib.import_module("registry.migrations.0010_export_permission_for_roles").grant(apps, None)
     importlib.import_module("registry.migrations.0012_token_permissions_for_officers").grant(apps, None)
     importlib.import_module("registry.migrations.0015_contact_data_permission").grant(apps, None)
+    importlib.import_module("registry.migrations.0018_owner_messages_permissions").grant(apps, None)
+    catalogue = importlib.import_module("registry.migrations.0020_seed_camera_catalogue")
+    catalogue.seed(apps, None)
+    catalogue.grant(apps, None)
 
 
 WARNED_ON = datetime.date(2026, 11, 28)

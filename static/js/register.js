@@ -143,7 +143,61 @@
     }).catch(function () { show(row, "", [], null); });
   }
 
+  // The camera catalogue (registry/camera_catalogue.py): typing brand and model finds it; the
+  // data sheet's figures fill in and the verdict follows. Without JavaScript the list is a select.
+  var catalogueData = document.getElementById("camera-catalogue");
+  var catalogue = catalogueData ? JSON.parse(catalogueData.textContent) : [];
+  var byLabel = {};
+  catalogue.forEach(function (entry) { byLabel[entry.label.toLowerCase()] = entry; });
+
+  function setField(row, name, value) {
+    var el = row.querySelector("[name$='-" + name + "']");
+    if (!el) { return; }
+    if (el.type === "checkbox") { el.checked = Boolean(value); } else { el.value = value === null ? "" : String(value); }
+  }
+
+  function fillFromCatalogue(row, entry) {
+    var details = row.querySelector("[data-technical]");
+    if (!entry) { if (details) { details.open = true; } return; }
+    setField(row, "brand", entry.brand);
+    setField(row, "model", entry.model);
+    Object.keys(entry.specs).forEach(function (name) { setField(row, name, entry.specs[name]); });
+    row.querySelectorAll("input[name$='-onvif_profiles']").forEach(function (box) {
+      box.checked = entry.onvif.indexOf(box.value) >= 0;
+    });
+    if (details) { details.open = false; }
+  }
+
+  function wireCatalogue(row) {
+    var pick = row.querySelector("[data-catalogue-pick]");
+    var select = pick && pick.querySelector("select");
+    if (!select || !catalogue.length) { return; }
+    var list = document.getElementById("camera-catalogue-list");
+    var search = document.createElement("input");
+    search.type = "search";
+    search.setAttribute("list", list.id);
+    search.setAttribute("autocomplete", "off");
+    search.id = select.id + "_search";
+    search.className = "catalogue-search";
+    var chosen = catalogue.filter(function (entry) { return String(entry.id) === select.value; })[0];
+    search.value = chosen ? chosen.label : "";
+    select.hidden = true;
+    select.insertAdjacentElement("beforebegin", search);
+    var label = pick.querySelector("label");
+    if (label) { label.setAttribute("for", search.id); }
+    function picked(final) {
+      var entry = byLabel[search.value.trim().toLowerCase()];
+      if (!entry && !final) { return; }  // still typing
+      if (String(entry ? entry.id : "") === select.value && entry) { return; }
+      select.value = entry ? String(entry.id) : "";
+      fillFromCatalogue(row, entry);
+    }
+    search.addEventListener("input", function () { picked(false); });
+    search.addEventListener("change", function () { picked(true); });
+  }
+
   function wireRow(row) {
+    wireCatalogue(row);
     var timer = null;
     var schedule = function () { clearTimeout(timer); timer = setTimeout(function () { check(row); }, 400); };
     row.addEventListener("input", schedule);

@@ -49,7 +49,15 @@ def fill_building(page):
     page.check("#id_consent-consent")
 
 
+def open_technical(page, n):
+    """A model not in the catalogue: unfold the data sheet's figures (closed until asked for)."""
+    details = page.locator("[data-camera-row]").nth(n).locator("details.technical")
+    if details.get_attribute("open") is None:
+        details.locator("summary").click()
+
+
 def fill_camera(page, n, *, ptz):
+    open_technical(page, n)
     page.fill(f"#id_cameras-{n}-label", "Depan" if n == 0 else "Parkir")
     page.select_option(f"#id_cameras-{n}-camera_type", "ptz" if ptz else "dome")
     page.fill(f"#id_cameras-{n}-brand", "Hikvision" if ptz else "Dahua")
@@ -191,4 +199,76 @@ def test_an_owner_types_comma_decimals_on_a_phone_and_the_edit_page_has_the_map(
         page.locator("a[href$='/edit/']").first.click()
     assert page.locator("#map").is_visible()
     assert page.locator("#map .leaflet-marker-icon").count() == 1  # the building where it was registered
+    context.close()
+
+
+def test_an_owner_registers_two_cameras_from_the_catalogue_without_technical_words(live_server, browser, tmp_path):
+    """Typing brand and model finds the camera; its data sheet fills in and the verdict follows.
+    At 360 px the empty form stays under 3,000 px and a catalogue camera row under 600 px."""
+    ProtocolRoadFactory(name="Jl. Awang Long")
+    context = browser.new_context(
+        viewport={"width": 360, "height": 740}, locale="id-ID", extra_http_headers={"Accept-Language": "id"}
+    )
+    page = context.new_page()
+    page.goto(f"{live_server.url}/register/")
+    empty_height = page.evaluate("document.documentElement.scrollHeight")
+    assert empty_height < 3000, empty_height
+    fill_building(page)
+    for n, (typed, verdict) in enumerate(
+        [
+            ("Hikvision DS-2DE4425IW-DE", "Memenuhi standar"),
+            ("Dahua IPC-HDW1230T1-S5 (2.8 mm)", "Belum memenuhi standar"),
+        ]
+    ):
+        if n:
+            page.get_by_role("button", name="Tambah kamera lain").click()
+        page.fill(f"#id_cameras-{n}-label", "Depan" if n == 0 else "Kasir")
+        page.check(f"#id_cameras-{n}-faces_road")
+        page.fill(f"#id_cameras-{n}-retention_days", "30")
+        page.fill(f"#id_cameras-{n}-rtsp_url", f"rtsp://10.0.0.{n + 2}:554/s")
+        search = page.locator(f"#id_cameras-{n}-catalogue_model_search")
+        search.fill(typed)
+        search.press("Tab")
+        page.wait_for_function(
+            "([n, t]) => document.querySelectorAll('[data-verdict]')[n].textContent.includes(t)", arg=[n, verdict]
+        )
+        row = page.locator("[data-camera-row]").nth(n)
+        assert row.locator("details.technical").get_attribute("open") is None  # no technical words needed
+        # The row as the owner fills it stays under 600 px; a failing camera's verdict then lists
+        # each reason below it (for the PTZ that meets the standard, the whole row is under 600 px).
+        row_height = row.evaluate("el => el.getBoundingClientRect().height")
+        verdict_height = row.locator("[data-verdict]").evaluate("el => el.getBoundingClientRect().height")
+        row.screenshot(path=str(tmp_path / f"row-{n}.png"))
+        assert row_height - (verdict_height if n else 0) < 600, (row_height, verdict_height)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    page.screenshot(path=str(tmp_path / "catalogue.png"), full_page=True)
+    with page.expect_navigation():
+        page.get_by_role("button", name="Daftarkan bangunan").click()
+    assert page.url == f"{live_server.url}/register/done/", page.inner_text("main")[:1500]
+    cameras = Premises.objects.get().cameras.order_by("pk")
+    assert [(c.brand, c.pan_range_deg, c.optical_zoom, c.catalogue_model is not None) for c in cameras] == [
+        ("Hikvision", 360, 25.0, True),
+        ("Dahua", 0, None, True),
+    ]
+    context.close()
+
+
+def test_without_javascript_the_catalogue_is_a_list_and_still_fills_the_figures(live_server, browser):
+    ProtocolRoadFactory(name="Jl. Awang Long")
+    context = browser.new_context(
+        viewport={"width": 360, "height": 740}, java_script_enabled=False, extra_http_headers={"Accept-Language": "id"}
+    )
+    page = context.new_page()
+    page.goto(f"{live_server.url}/register/")
+    fill_building(page)
+    page.fill("#id_cameras-0-label", "Depan")
+    page.check("#id_cameras-0-faces_road")
+    page.fill("#id_cameras-0-retention_days", "30")
+    page.fill("#id_cameras-0-rtsp_url", "rtsp://10.0.0.2:554/s")
+    page.select_option("#id_cameras-0-catalogue_model", label="Hikvision DS-2DE4425IW-DE")
+    page.get_by_role("button", name="Daftarkan bangunan").click()
+    page.wait_for_url(f"{live_server.url}/register/done/")
+    assert "memenuhi standar" in page.content()
+    camera = Premises.objects.get().cameras.get()
+    assert (camera.model, camera.hfov_wide_deg, camera.onvif_profile_s) == ("DS-2DE4425IW-DE", 57.6, True)
     context.close()

@@ -187,11 +187,15 @@ def _autocomplete_fields():
 @pytest.mark.parametrize(("model", "field"), _autocomplete_fields(), ids=lambda v: getattr(v, "__name__", v))
 @pytest.mark.parametrize("value", ["abc", "1%00", "9" * 30])
 def test_every_admin_autocomplete_field_shows_a_hostile_value_as_a_form_error(supervisor, model, field, value):
+    from registry.models import CatalogueCamera
     from tests.factories import ResponsiblePersonFactory
 
-    obj = {"Premises": PremisesFactory, "Camera": CameraFactory, "ResponsiblePerson": ResponsiblePersonFactory}[
-        model.__name__
-    ]()
+    obj = {
+        "Premises": PremisesFactory,
+        "Camera": CameraFactory,
+        "ResponsiblePerson": ResponsiblePersonFactory,
+        "CatalogueCamera": lambda: CatalogueCamera.objects.order_by("pk").first(),  # seeded by migration
+    }[model.__name__]()
     client = Client(raise_request_exception=False)
     client.force_login(supervisor)
     url = reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_change", args=[obj.pk])
