@@ -159,7 +159,8 @@ def test_a_keyboard_user_reaches_the_error_summary_and_the_field(live_server, br
     page.get_by_role("button", name="Daftarkan bangunan").focus()
     page.keyboard.press("Enter")
     page.wait_for_selector("#error-summary")
-    assert page.evaluate("document.activeElement.id") == "error-summary"
+    # The deferred script moves the focus there once it has run (under load, after the element shows).
+    page.wait_for_function("() => document.activeElement && document.activeElement.id === 'error-summary'")
     page.locator("#error-summary a").first.focus()
     page.keyboard.press("Enter")
     assert page.evaluate("document.activeElement.tagName") in ("INPUT", "SELECT")
