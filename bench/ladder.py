@@ -2,7 +2,7 @@
 
     export DATABASE_URL=postgres://postgres@127.0.0.1:5432/cctv_bench
     .venv/bin/python bench/generate.py --premises 100000
-    .venv/bin/python bench/ladder.py [--sample 500]
+    .venv/bin/python bench/ladder.py [--sample 500] [--owners]
 
 Prints, in one run:
 - a sweep (untimed) so that every breach has its open flag;
@@ -12,6 +12,10 @@ Prints, in one run:
   letter, its history row, read and link its flags; ~7 statements a letter), on a sample,
   extrapolated to the same number of letters;
 - the floor: the same SP1 letters inserted by one plain INSERT … SELECT.
+
+With --owners, every premises first gets a responsible person (a phone; every second one an
+e-mail too) if it has none, so that each letter also posts its messages to the owner (outbox):
+the ladder's day then includes composing and inserting them.
 """
 
 import argparse
@@ -24,6 +28,7 @@ from django.utils import timezone
 
 from inspections import ladder, rules, sweep
 from inspections.models import CURRENT, ComplianceFlag, WarningLetter, WarningStep
+from outbox.models import DeliveryAttempt, Message
 
 
 def timed(label, fn):
@@ -34,8 +39,17 @@ def timed(label, fn):
     return elapsed, result
 
 
+OWNERS_SQL = """
+INSERT INTO registry_responsibleperson (premises_id, name, role, phone, email, nik)
+SELECT p.id, 'Pemilik ' || p.id, 'Pemilik', '+62812' || lpad((p.id % 100000000)::text, 8, '0'),
+       CASE WHEN p.id % 2 = 0 THEN 'pemilik' || p.id || '@contoh.id' ELSE '' END, ''
+FROM registry_premises p
+WHERE NOT EXISTS (SELECT 1 FROM registry_responsibleperson r WHERE r.premises_id = p.id)
+"""
+
+
 def clear_letters():
-    models = (WarningLetter.flags.through, WarningLetter, WarningLetter.history.model)
+    models = (WarningLetter.flags.through, WarningLetter, WarningLetter.history.model, DeliveryAttempt, Message)
     with connection.cursor() as cursor:
         cursor.execute("TRUNCATE " + ", ".join(m._meta.db_table for m in models) + " CASCADE")
 
@@ -76,10 +90,15 @@ def floor(as_of, due):
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--sample", type=int, default=500, help="letters for the per-letter reference")
+    parser.add_argument("--owners", action="store_true", help="give every premises an owner to message")
     args = parser.parse_args()
     if connection.vendor != "postgresql":
         raise SystemExit("Benchmarks run on PostgreSQL: set DATABASE_URL=postgres://…")
     as_of = timezone.localdate()
+    if args.owners:
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(OWNERS_SQL)
+            print(f"owners added: {cursor.rowcount}")
     clear_letters()
     if not ComplianceFlag.objects.unresolved().exists():
         timed("sweep (setup, not part of the figures)", lambda: sweep.run_sweep(as_of, trigger="bench"))
@@ -90,6 +109,7 @@ def main():
     write_time, counts = timed("ladder: write every SP1 set-based", lambda: ladder.apply_ladder(plan))
     issued = counts["issued"]
     day_time = plan_time + write_time
+    print(f"  messages to owners posted: {Message.objects.count()}")
     later = as_of + datetime.timedelta(days=8)
     escalate_time, counts = timed(
         "ladder, 8 days later: every SP1 to SP2", lambda: ladder.advance_warning_ladder(later)

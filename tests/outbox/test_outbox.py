@@ -171,3 +171,11 @@ def test_an_unreachable_gateway_is_a_failed_attempt_not_a_crash(settings):
     delivery.post(key="t:3", channel="whatsapp", recipient="+6281234567890", body="Halo")
     assert delivery.deliver_due(NOW) == (0, 1)
     assert Message.objects.get().deliveries.get().ok is False
+
+
+def test_a_message_is_plain_text_not_html_escaped(officer):
+    premises = PremisesFactory(name='Toko "Maju" & Jaya <Bontang>', verification_status="pending", designated_on=None)
+    ResponsiblePersonFactory(premises=premises, email="")
+    registration.verify_registration(premises, officer=officer)
+    body = Message.objects.get().body
+    assert 'Toko "Maju" & Jaya <Bontang>' in body and "&amp;" not in body and "&quot;" not in body
