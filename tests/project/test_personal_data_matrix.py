@@ -19,6 +19,7 @@ from django.contrib.sessions.models import Session
 from django.db import connection
 from django.urls import reverse
 
+from outbox.models import Message
 from registry.csv_cells import spreadsheet_phone
 from registry.models import AccessLog, Camera, ResponsiblePerson
 from tests.factories import CameraFactory, PremisesFactory, ResponsiblePersonFactory
@@ -54,6 +55,9 @@ def corrected(officer):
     person.save()
     camera.rtsp_url = VALUES["rtsp_url"][1]
     camera.save()
+    from registry import owner_messages
+
+    owner_messages.tell("verified", premises, "matrix")  # the city messages the corrected phone and e-mail
     return premises, person, camera
 
 
@@ -97,6 +101,11 @@ def paths(premises, person, camera):
         "export cameras": (reverse("exports:file", args=["cameras"]), "none"),
         "export changes": (reverse("exports:file", args=["changes"]), "old and new"),
         "export zip": (reverse("exports:zip"), "old and new"),
+        "admin outbox list": (reverse("admin:outbox_message_changelist"), "new"),
+        "admin outbox message": (
+            reverse("admin:outbox_message_change", args=[Message.objects.get(channel="whatsapp").pk]),
+            "new",
+        ),
     }
 
 
@@ -121,6 +130,8 @@ FIELDS_ON = {
     "export cameras": set(),
     "export changes": {"nik", "phone", "email", "rtsp_url"},
     "export zip": {"nik", "phone", "email", "rtsp_url"},
+    "admin outbox list": {"phone", "email"},
+    "admin outbox message": {"phone"},
 }
 
 
