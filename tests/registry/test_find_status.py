@@ -109,3 +109,10 @@ def test_the_start_page_leads_owners_to_register_and_to_their_status(client):
     page = client.get("/", HTTP_ACCEPT_LANGUAGE="id").content.decode()
     assert 'href="/register/">Daftarkan bangunan</a>' in page
     assert 'href="/status/">Cek status pendaftaran</a>' in page
+
+
+def test_a_mistyped_status_link_is_an_indonesian_404_that_leads_the_way_back(client):
+    page = client.get("/status/salah-ketik/", HTTP_ACCEPT_LANGUAGE="id")
+    assert page.status_code == 404
+    body = page.content.decode()
+    assert "Halaman tidak ditemukan" in body and 'href="/status/">Cek status pendaftaran</a>' in body
