@@ -73,6 +73,9 @@ class CameraSerializer(serializers.ModelSerializer):
     rtsp_url = serializers.SerializerMethodField(help_text=_("Only for clients that may see stream addresses."))
     meets_standard = serializers.SerializerMethodField()
     identification_distance_m = serializers.SerializerMethodField()
+    uptime_30d = serializers.SerializerMethodField(
+        help_text=_("Share of the last 30 days' probes that found the feed answering; null before any probe.")
+    )
 
     class Meta:
         model = Camera
@@ -88,8 +91,16 @@ class CameraSerializer(serializers.ModelSerializer):
             "declared_specs",
             "meets_standard",
             "identification_distance_m",
+            "feed_status",
+            "feed_checked_at",
+            "feed_last_seen_at",
+            "uptime_30d",
             "updated_at",
         ]
+
+    def get_uptime_30d(self, camera) -> float | None:
+        probes, answered = getattr(camera, "probes_30d", None), getattr(camera, "answered_30d", None)
+        return round(answered / probes, 4) if probes else None
 
     def _result(self, camera):
         standard = self.context.get("standard")

@@ -21,7 +21,7 @@ from rest_framework.filters import OrderingFilter
 from inspections import recording
 from inspections.filters import PremisesFilter
 from inspections.models import ComplianceFlag, Inspection, SweepRun, WarningLetter
-from registry.models import ApiToken, Camera, CameraStandard, Premises, ProtocolRoad
+from registry.models import ApiToken, Camera, CameraStandard, FeedProbe, Premises, ProtocolRoad
 
 from . import geojson
 from .auth import ModelPermissions
@@ -121,6 +121,10 @@ class CameraViewSet(ReadOnly):
     serializer_class = CameraSerializer
     updated_field = "updated_at"
     ordering_fields = ["id", "premises", "updated_at"]
+
+    def get_queryset(self):
+        """With each camera's probes of the last 30 days counted (subqueries: only for the page's rows)."""
+        return super().get_queryset().annotate(**FeedProbe.objects.uptime_counts(timezone.now()))
 
     def get_serializer_context(self):
         return {**super().get_serializer_context(), "standard": CameraStandard.objects.in_force(timezone.localdate())}

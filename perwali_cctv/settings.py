@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "dashboard",
     "exports",
     "notifications",
+    "feeds",
 ]
 
 MIDDLEWARE = [
@@ -177,6 +178,17 @@ OUTBOX_SENDERS = {
 }
 OUTBOX_PHONE_CHANNEL = env("OUTBOX_PHONE_CHANNEL", default="whatsapp")  # or "sms"
 OUTBOX_MAX_ATTEMPTS = 8
+
+# Feed probes (feeds/): every camera's stream is asked OPTIONS and DESCRIBE once a day. Probes go
+# only to these networks (CIDR, comma-separated; default: the private ranges). Loopback,
+# link-local and cloud metadata addresses are refused unless listed here (no server-side
+# request forgery through a registered stream address).
+FEED_PROBE_ALLOWED_NETWORKS = env.list(
+    "FEED_PROBE_ALLOWED_NETWORKS", default=["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"]
+)
+FEED_PROBE_TIMEOUT_SECONDS = env.float("FEED_PROBE_TIMEOUT_SECONDS", default=5.0)
+FEED_PROBE_CONCURRENCY = env.int("FEED_PROBE_CONCURRENCY", default=500)
+FEED_PROBE_RETENTION_DAYS = env.int("FEED_PROBE_RETENTION_DAYS", default=90)
 # Absolute links in e-mails.
 SITE_URL = env("DJANGO_SITE_URL", default="http://127.0.0.1:8000")
 
@@ -208,6 +220,7 @@ CELERY_BEAT_SCHEDULE = {
     "officer-digest-daily": {"task": "notifications.daily_digest", "schedule": crontab(hour=7, minute=0)},
     "queued-mail-every-minute": {"task": "registry.send_queued_mail", "schedule": 60.0},
     "owner-messages-every-minute": {"task": "outbox.deliver_due", "schedule": 60.0},
+    "feed-probes-hourly": {"task": "feeds.probe_feeds", "schedule": crontab(minute=20)},
     "failed-mail-every-half-hour": {
         "task": "registry.send_queued_mail",
         "schedule": 30 * 60.0,

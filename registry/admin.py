@@ -229,13 +229,14 @@ class ResponsiblePersonAdmin(SafeAutocompleteMixin, SensitiveFieldsMixin, Simple
 @admin.register(Camera)
 class CameraAdmin(SafeAutocompleteMixin, SensitiveFieldsMixin, SimpleHistoryAdmin):
     list_display = ["label", "premises", "brand_and_model", "camera_type", "status"]
-    list_filter = ["status", "camera_type", "faces_road", "premises__road"]
+    list_filter = ["status", "feed_status", "camera_type", "faces_road", "premises__road"]
     list_select_related = ["premises"]
     search_fields = ["label", "brand", "model", "premises__name"]
     autocomplete_fields = ["premises", "catalogue_model"]
-    readonly_fields = ["spec_check"]
+    readonly_fields = ["spec_check", "feed_status", "feed_checked_at", "feed_last_seen_at"]
     fieldsets = [
         (None, {"fields": ["premises", "label", "status", "spec_check"]}),
+        (_("Feed (probed every hour)"), {"fields": ["feed_status", "feed_checked_at", "feed_last_seen_at"]}),
         (
             _("Camera"),
             {

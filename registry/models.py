@@ -11,6 +11,16 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from . import spec_check
+from .choices import (  # noqa: F401 (the vocabularies are found here)
+    CameraStatus,
+    CameraType,
+    EntrySource,
+    FeedStatus,
+    OnvifProfile,
+    Ownership,
+    PremisesCategory,
+    Verification,
+)
 from .dates import add_months
 from .uploads import PhotoField
 from .validators import (
@@ -118,36 +128,6 @@ class PremisesQuerySet(models.QuerySet):
     def overdue(self, as_of):
         """No passing inspection within the interval: one range query on the stored due date."""
         return self.filter(next_inspection_due__lt=as_of)
-
-
-class PremisesCategory(models.TextChoices):
-    RUKO = "ruko", _("Shophouse (ruko)")
-    MINIMARKET = "minimarket", _("Minimarket")
-    OFFICE = "office", _("Office")
-    PLAZA = "plaza", _("Plaza / mall")
-    BANK = "bank", _("Bank")
-    TELECOM = "telecom", _("Telecom office")
-    POST_OFFICE = "post_office", _("Post office")
-    GOVERNMENT_OFFICE = "government_office", _("Government office")
-    HOTEL = "hotel", _("Hotel")
-    OTHER = "other", _("Other")
-
-
-class Ownership(models.TextChoices):
-    GOVERNMENT = "government", _("Government")
-    PRIVATE = "private", _("Private")
-
-
-class EntrySource(models.TextChoices):
-    OFFICER = "officer", _("Entered by an officer")
-    SELF_REGISTRATION = "self_registration", _("Self-registration by the owner")
-    IMPORT = "import", _("Import")
-
-
-class Verification(models.TextChoices):
-    PENDING = "pending", _("Pending verification")
-    VERIFIED = "verified", _("Verified")
-    REJECTED = "rejected", _("Rejected")
 
 
 class Premises(models.Model):
@@ -387,26 +367,6 @@ class ResponsiblePerson(models.Model):
 # CCTV units
 
 
-class OnvifProfile(models.TextChoices):
-    S = "S", _("Profile S (streaming, PTZ)")
-    T = "T", _("Profile T (H.265, events)")
-    G = "G", _("Profile G (recording)")
-    M = "M", _("Profile M (analytics)")
-
-
-class CameraType(models.TextChoices):
-    FIXED = "fixed", _("Fixed (bullet)")
-    DOME = "dome", _("Dome")
-    PTZ = "ptz", _("PTZ (pan-tilt-zoom)")
-    FISHEYE = "fisheye", _("Fisheye / 360°")
-
-
-class CameraStatus(models.TextChoices):
-    ACTIVE = "active", _("Active")
-    FAULTY = "faulty", _("Faulty")
-    REMOVED = "removed", _("Removed")
-
-
 class Camera(models.Model):
     Type = CameraType
     Status = CameraStatus
@@ -467,6 +427,10 @@ class Camera(models.Model):
     )
     faces_road = models.BooleanField(_("faces the public road"), default=False)
     installed_on = models.DateField(_("installed on"), null=True, blank=True)
+    # What the daily probe of the stream found (feeds/); written by the probes, not by people.
+    feed_status = models.CharField(_("feed"), max_length=20, choices=FeedStatus.choices, default=FeedStatus.NEVER)
+    feed_checked_at = models.DateTimeField(_("feed checked at"), null=True, blank=True)
+    feed_last_seen_at = models.DateTimeField(_("feed last answered at"), null=True, blank=True)
     photo = PhotoField(
         _("installation photo"),
         upload_to="cameras/%Y/%m/",
@@ -484,7 +448,7 @@ class Camera(models.Model):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["feed_status", "feed_checked_at", "feed_last_seen_at"])
 
     class Meta:
         ordering = ["premises", "label", "pk"]
@@ -591,4 +555,5 @@ from .camera_standard import (  # noqa: E402, F401
     default_pixel_density_levels,
     default_required_onvif_profiles,
 )
+from .feed_probes import FeedProbe  # noqa: E402, F401
 from .service_contact import ServiceContact  # noqa: E402, F401
