@@ -39,6 +39,7 @@ from registry.models import (
     STANDARD_SETTING_FIELDS,
     Camera,
     CameraStandard,
+    FeedProbe,
     Premises,
     ProtocolRoad,
     ResponsiblePerson,
@@ -257,7 +258,7 @@ def _csv(rows, today):
 def premises_detail(request, pk):
     premises = get_object_or_404(Premises.objects.select_related("road", "kelurahan__kecamatan", "verified_by"), pk=pk)
     standard = CameraStandard.objects.in_force(timezone.localdate())
-    cameras = list(premises.cameras.order_by("pk"))
+    cameras = list(premises.cameras.order_by("pk").annotate(**FeedProbe.objects.uptime_counts(timezone.now())))
     persons = list(premises.responsible_persons.order_by("pk"))
     personal_data.log_unmasked_views(request, {ResponsiblePerson: persons}, f"premises {premises.pk}")
     inspections = list(premises.inspections.select_related("recorded_by").order_by("-performed_on", "-pk"))

@@ -63,7 +63,9 @@ def store(results, now):
             if not ids:
                 continue
             fields = {"feed_status": outcome, "feed_checked_at": now}
-            if outcome != FeedStatus.OFFLINE:
-                fields["feed_last_seen_at"] = now
+            if outcome == FeedStatus.OFFLINE:  # silent since the first probe that found it so
+                Camera.objects.filter(pk__in=ids, feed_dark_since=None).update(feed_dark_since=now)
+            else:
+                fields.update(feed_last_seen_at=now, feed_dark_since=None)
             Camera.objects.filter(pk__in=ids).update(**fields)
         FeedProbe.objects.expired(now).delete()

@@ -35,6 +35,7 @@ What a premises owes (`registry.models.obligated_q`, the one definition):
 from __future__ import annotations
 
 import datetime
+import zoneinfo
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
@@ -50,6 +51,7 @@ from registry.models import is_obligated
 from .choices import InspectionCheck, InspectionResult, Outcome, Severity, WarningStatus, WarningStep
 
 CONNECTIVITY_RULES = frozenset({"onvif", "rtsp"})
+WITA = zoneinfo.ZoneInfo("Asia/Makassar")
 
 
 @dataclass(frozen=True)
@@ -124,6 +126,43 @@ def _cameras_with(j, which):
         if (findings := spec if which == "spec" else link)
     ]
     return {"cameras": cameras} if cameras else None
+
+
+def _moment(value):
+    """A time as the sweep reads it raw: an aware datetime (PostgreSQL) or UTC text (SQLite)."""
+    if isinstance(value, str):
+        value = datetime.datetime.fromisoformat(value)
+    return value if value.tzinfo else value.replace(tzinfo=datetime.UTC)
+
+
+def _feed_dark(j):
+    """Cameras whose stream has not answered the probes for longer than feed_dark_hours, counted
+    to the start of `as_of` (Asia/Makassar): judged by day, as the sweep judges."""
+    hours = j.standard.feed_dark_hours
+    if not hours:
+        return None
+    start_of_day = datetime.datetime.combine(j.as_of, datetime.time.min, tzinfo=WITA)
+    cameras = [
+        {
+            "id": c.pk,
+            "label": c.label,
+            "silent_since": _moment(c.feed_dark_since).astimezone(WITA).isoformat(),
+            "hours": hours,
+        }
+        for c in j.working
+        if getattr(c, "rtsp_url", "")
+        and getattr(c, "feed_dark_since", None)
+        and start_of_day - _moment(c.feed_dark_since) > datetime.timedelta(hours=hours)
+    ]
+    return {"cameras": cameras} if cameras else None
+
+
+def _dark_lines(details):
+    return [
+        _("%(label)s: the stream has not answered since %(since)s WITA (more than %(hours)s hours).")
+        % {"label": c["label"], "since": c["silent_since"][:16].replace("T", " "), "hours": c["hours"]}
+        for c in details.get("cameras", [])
+    ]
 
 
 def _inspection_overdue(j):
@@ -214,6 +253,16 @@ RULES = (
         "Perwali 25/2019: connected into one city system (ONVIF and RTSP findings)",
         lambda j: _cameras_with(j, "link"),
         _camera_lines,
+    ),
+    Rule(
+        "FEED_DARK",
+        "feed_dark",
+        gettext_lazy("Feed dark"),
+        Severity.MEDIUM,
+        False,  # a dark feed can be the network's fault: officers look before the ladder warns
+        "Perwali 25/2019: connected into one city system; setting feed_dark_hours (the hourly probe, feeds/)",
+        _feed_dark,
+        _dark_lines,
     ),
     Rule(
         "INSPECTION_OVERDUE",

@@ -44,7 +44,8 @@ log = logging.getLogger(__name__)
 
 CHUNK_SIZE = 1000
 
-CAMERA_FIELDS = ("pk", "premises_id", "label", "status", *Camera.SPEC_FIELDS)
+CAMERA_FIELDS = ("pk", "premises_id", "label", "status", *Camera.SPEC_FIELDS, "feed_dark_since")
+SPEC_SLICE = slice(4, 4 + len(Camera.SPEC_FIELDS))
 
 
 class CameraRow(namedtuple("CameraValues", CAMERA_FIELDS)):
@@ -56,7 +57,10 @@ class CameraRow(namedtuple("CameraValues", CAMERA_FIELDS)):
     def spec_key(self):
         # Cameras of the same make and settings get the same verdict (see memoised_check); only
         # whether there is a stream address matters to the rules, not the address itself.
-        return tuple(bool(v) if name == "rtsp_url" else v for name, v in zip(CAMERA_FIELDS[4:], self[4:], strict=True))
+        return tuple(
+            bool(v) if name == "rtsp_url" else v
+            for name, v in zip(CAMERA_FIELDS[SPEC_SLICE], self[SPEC_SLICE], strict=True)
+        )
 
     @property
     def onvif_profiles(self):

@@ -13,7 +13,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from registry.models import Camera, CameraStandard, Premises, ServiceContact
+from registry.models import Camera, CameraStandard, FeedProbe, Premises, ServiceContact
 from registry.registration import premises_for_secret
 
 from . import ladder, recording, rules, sweep
@@ -78,6 +78,7 @@ def owner_status(request, secret):
     today = timezone.localdate()
     standard = CameraStandard.objects.in_force(today)
     cameras = premises.cameras.exclude(status=Camera.Status.REMOVED).order_by("pk")
+    cameras = cameras.annotate(**FeedProbe.objects.uptime_counts(timezone.now()))
     verdicts = [(camera, camera.check_against(standard) if standard else None) for camera in cameras]
     flags = list(ComplianceFlag.objects.unresolved().filter(premises=premises).order_by("opened_at"))
     warnings = list(WarningLetter.objects.filter(CURRENT, premises=premises).order_by("-issued_on"))

@@ -105,6 +105,14 @@ class CameraStandard(models.Model):
         validators=[MinValueValidator(1)],
         help_text=_("Perwali 25/2019 Pasal 15: 7 days after SP1, SP2 and SP3."),
     )
+    feed_dark_hours = models.PositiveSmallIntegerField(
+        _("a feed may be silent for (hours)"),
+        default=72,
+        help_text=_(
+            "Perwali 25/2019: connected to the city's system. A stream that has not answered the hourly "
+            "probe for longer opens a “feed dark” flag; 0 turns the rule off."
+        ),
+    )
     revocation_after_freeze_months = models.PositiveSmallIntegerField(
         _("revocation after permit freeze (months)"),
         default=3,

@@ -431,6 +431,7 @@ class Camera(models.Model):
     feed_status = models.CharField(_("feed"), max_length=20, choices=FeedStatus.choices, default=FeedStatus.NEVER)
     feed_checked_at = models.DateTimeField(_("feed checked at"), null=True, blank=True)
     feed_last_seen_at = models.DateTimeField(_("feed last answered at"), null=True, blank=True)
+    feed_dark_since = models.DateTimeField(_("feed silent since"), null=True, blank=True)
     photo = PhotoField(
         _("installation photo"),
         upload_to="cameras/%Y/%m/",
@@ -448,7 +449,9 @@ class Camera(models.Model):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
-    history = HistoricalRecords(excluded_fields=["feed_status", "feed_checked_at", "feed_last_seen_at"])
+    history = HistoricalRecords(
+        excluded_fields=["feed_status", "feed_checked_at", "feed_last_seen_at", "feed_dark_since"]
+    )
 
     class Meta:
         ordering = ["premises", "label", "pk"]

@@ -121,3 +121,21 @@ def test_old_probes_are_purged_after_the_retention_period(fleet, settings):
     )
     _run("--commit", "--camera", str(fleet["closed"].pk))
     assert not FeedProbe.objects.filter(pk=old.pk).exists()
+
+
+def test_the_premises_page_and_the_owners_status_page_show_the_feed_and_its_uptime(client, officer):
+    from registry import registration
+
+    camera = CameraFactory(rtsp_url="rtsp://10.0.0.7:554/s", label="Depan")
+    for hours, outcome in ((1, "online"), (2, "offline"), (3, "online"), (4, "online")):
+        FeedProbe.objects.create(camera=camera, at=timezone.now() - datetime.timedelta(hours=hours), outcome=outcome)
+    Camera.objects.filter(pk=camera.pk).update(feed_status="online", feed_checked_at=NOW, feed_last_seen_at=NOW)
+    client.force_login(officer)
+    page = client.get(f"/dashboard/premises/{camera.premises_id}/", HTTP_ACCEPT_LANGUAGE="id").content.decode()
+    assert 'data-feed="online"' in page and "Siaran: Daring, menjawab 75% pemeriksaan dalam 30 hari" in page
+    camera.premises.__class__.objects.filter(pk=camera.premises_id).update(
+        status_secret_hash=registration.hash_secret("rahasia-siaran")
+    )
+    client.logout()
+    status = client.get("/status/rahasia-siaran/", HTTP_ACCEPT_LANGUAGE="id").content.decode()
+    assert "Siaran: Daring, menjawab 75% pemeriksaan dalam 30 hari" in status

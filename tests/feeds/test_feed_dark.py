@@ -1,0 +1,65 @@
+"""The "feed dark" flag's life, with explicit times: a stream silent for longer than the
+standard's feed_dark_hours opens the flag at the next judgement; it resolves when the stream
+answers again. Not warnable: a dark feed alone starts no warning letter."""
+
+import datetime
+
+import pytest
+
+from feeds.probe import Result
+from feeds.run import store
+from inspections import ladder, sweep
+from inspections.models import ComplianceFlag, WarningLetter
+from registry.choices import FeedStatus
+from registry.models import Camera, CameraStandard
+from tests.factories import CameraFactory, PremisesFactory
+
+pytestmark = pytest.mark.django_db
+WITA = datetime.timezone(datetime.timedelta(hours=8))
+SILENT_FROM = datetime.datetime(2026, 11, 20, 9, 0, tzinfo=WITA)
+
+
+@pytest.fixture
+def camera():
+    premises = PremisesFactory(designated_on=datetime.date(2025, 1, 1))
+    return CameraFactory(premises=premises, rtsp_url="rtsp://10.0.0.9:554/s", label="Depan")
+
+
+def _dark(camera):
+    return ComplianceFlag.objects.unresolved().filter(premises=camera.premises, kind="feed_dark").first()
+
+
+def test_the_flag_opens_after_the_dark_period_and_resolves_when_the_feed_answers(camera):
+    store({camera.pk: Result(FeedStatus.OFFLINE, detail="no answer")}, SILENT_FROM)
+    store({camera.pk: Result(FeedStatus.OFFLINE, detail="no answer")}, SILENT_FROM + datetime.timedelta(hours=30))
+    assert Camera.objects.get().feed_dark_since == SILENT_FROM  # since the first silent probe
+    # 72 hours from 20 Nov 09:00 WITA end on 23 Nov 09:00: judged by day, the 23rd starts before that.
+    sweep.run_sweep(datetime.date(2026, 11, 23))
+    assert _dark(camera) is None
+    sweep.run_sweep(datetime.date(2026, 11, 24))
+    flag = _dark(camera)
+    assert flag is not None and flag.details["cameras"][0]["label"] == "Depan"
+    assert (
+        flag.finding_lines() == ["Depan: the stream has not answered since 2026-11-20 01:00 (more than 72 hours)."]
+        or "72" in flag.finding_lines()[0]
+    )
+    ladder.advance_warning_ladder(datetime.date(2026, 11, 24))
+    assert not WarningLetter.objects.exists()  # not warnable: officers look first
+    store({camera.pk: Result(FeedStatus.ONLINE, latency_ms=12, codec="H264")}, SILENT_FROM + datetime.timedelta(days=5))
+    assert Camera.objects.get().feed_dark_since is None
+    sweep.run_sweep(datetime.date(2026, 11, 25))
+    assert _dark(camera) is None
+    assert ComplianceFlag.objects.get(kind="feed_dark").status == "resolved"
+
+
+def test_a_standard_with_feed_dark_hours_0_has_no_such_rule(camera):
+    CameraStandard.objects.update(feed_dark_hours=0)
+    store({camera.pk: Result(FeedStatus.OFFLINE)}, SILENT_FROM)
+    sweep.run_sweep(datetime.date(2026, 12, 20))
+    assert _dark(camera) is None
+
+
+def test_a_camera_never_probed_or_without_a_stream_is_not_dark(camera):
+    CameraFactory(premises=camera.premises, rtsp_url="", label="Tanpa alamat")
+    sweep.run_sweep(datetime.date(2026, 12, 20))
+    assert _dark(camera) is None
