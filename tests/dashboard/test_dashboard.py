@@ -172,6 +172,7 @@ def test_a_supervisor_creates_a_new_standard_version_and_an_officer_only_reads(c
         "grace_period_days": 90,
         "warning_grace_days": 7,
         "revocation_after_freeze_months": 3,
+        "feed_dark_hours": 72,
     }
     refused = client.post("/dashboard/standard/", {**data, "effective_from": "2020-01-01"}, HTTP_ACCEPT_LANGUAGE="en")
     assert refused.status_code == 200 and refused.context["form"].errors["effective_from"]

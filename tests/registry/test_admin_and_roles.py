@@ -113,6 +113,7 @@ def test_a_supervisor_cannot_edit_the_version_in_force_but_can_start_a_new_one_f
             "grace_period_days": 90,
             "warning_grace_days": 7,
             "revocation_after_freeze_months": 3,
+            "feed_dark_hours": 72,
         }.items()
     }
     response = client.post("/admin/registry/camerastandard/add/", form)
