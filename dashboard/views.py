@@ -33,6 +33,7 @@ from inspections.models import (
     WarningStep,
 )
 from registry import personal_data
+from registry.choices import FeedStatus
 from registry.csv_cells import LineWriter, cell
 from registry.jobs import enqueue
 from registry.models import (
@@ -110,6 +111,8 @@ def overview(request):
         request,
         "dashboard/overview.html",
         {
+            "feeds": _feeds(),
+            "dark": next(f for f in flags if f.key == "flag_feed_dark"),
             "cards": cards,
             "by_road": _compliance_by("road", ProtocolRoad.objects.values_list("pk", "name"), today),
             "by_category": _compliance_by("category", Premises.Category.choices, today),
@@ -121,6 +124,15 @@ def overview(request):
             "nav": "overview",
         },
     )
+
+
+def _feeds():
+    """Of the cameras with a stream address that the probes have checked, how many answer."""
+    probed = (
+        Camera.objects.exclude(status=Camera.Status.REMOVED).exclude(rtsp_url="").exclude(feed_status=FeedStatus.NEVER)
+    )
+    counts = probed.aggregate(probed=Count("pk"), answering=Count("pk", filter=~Q(feed_status=FeedStatus.OFFLINE)))
+    return {**counts, "percent": _percent(counts["answering"], counts["probed"])}
 
 
 def _compliance_by(param, choices, today):

@@ -24,7 +24,7 @@ from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from registry import spec_check
+from registry import owner_messages, spec_check
 from registry.csv_cells import jsonb_order
 from registry.models import Camera, CameraStandard, Premises, is_obligated, obligated_q
 
@@ -242,6 +242,27 @@ def _resolution_reason(key, run, as_of, standard):
         return f"{who}, {as_of.isoformat()}: {text}"
 
 
+def _tell_owners_of_dark_feeds(premises_ids, opened_at):
+    """A "feed dark" flag just opened: its owner hears which camera went silent (registry.owner_messages),
+    once per flag."""
+    if not premises_ids:
+        return
+    flags = (
+        ComplianceFlag.objects.filter(UNRESOLVED, kind="feed_dark", opened_at=opened_at, premises_id__in=premises_ids)
+        .select_related("premises")
+        .only("pk", "details", "premises__name", "premises__tracking_code")
+    )
+    owner_messages.tell_many(
+        "feed_dark",
+        [(f.premises, f"flag-{f.pk}", _dark_context(f.details)) for f in flags],
+    )
+
+
+def _dark_context(details):
+    cameras = details.get("cameras", [])
+    return {"cameras": [c["label"] for c in cameras], "hours": cameras[0]["hours"] if cameras else ""}
+
+
 def apply_plan(plan, standard, as_of, run=None):
     """Write a chunk's plan in one transaction. Safe to run twice or concurrently."""
     now = timezone.now()
@@ -268,6 +289,9 @@ def apply_plan(plan, standard, as_of, run=None):
                 UNRESOLVED, opened_at=now, premises_id__in={premises_id for premises_id, _breach in plan.to_open}
             ).values_list("pk", flat=True)
             record_history(ComplianceFlag, opened, reason=reason, created=True)
+            _tell_owners_of_dark_feeds(
+                [premises_id for premises_id, breach in plan.to_open if breach.kind == "feed_dark"], now
+            )
         # Flags that still hold unchanged (most nights, all of them) are not written: the run that
         # found them true is their confirmation (ComplianceFlagQuerySet.with_last_confirmed).
         for flag_id, breach in plan.to_update:

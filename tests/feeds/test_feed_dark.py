@@ -12,7 +12,7 @@ from inspections import ladder, sweep
 from inspections.models import ComplianceFlag, WarningLetter
 from registry.choices import FeedStatus
 from registry.models import Camera, CameraStandard
-from tests.factories import CameraFactory, PremisesFactory
+from tests.factories import CameraFactory, PremisesFactory, ResponsiblePersonFactory
 
 pytestmark = pytest.mark.django_db
 WITA = datetime.timezone(datetime.timedelta(hours=8))
@@ -22,6 +22,7 @@ SILENT_FROM = datetime.datetime(2026, 11, 20, 9, 0, tzinfo=WITA)
 @pytest.fixture
 def camera():
     premises = PremisesFactory(designated_on=datetime.date(2025, 1, 1))
+    ResponsiblePersonFactory(premises=premises, email="")
     return CameraFactory(premises=premises, rtsp_url="rtsp://10.0.0.9:554/s", label="Depan")
 
 
@@ -43,6 +44,12 @@ def test_the_flag_opens_after_the_dark_period_and_resolves_when_the_feed_answers
         flag.finding_lines() == ["Depan: the stream has not answered since 2026-11-20 01:00 (more than 72 hours)."]
         or "72" in flag.finding_lines()[0]
     )
+    from outbox.models import Message
+
+    [told] = Message.objects.filter(key__startswith="feed_dark:")  # the owner hears it, once
+    assert "Depan" in told.body and "lebih dari 72 jam" in told.body
+    sweep.run_sweep(datetime.date(2026, 11, 24))
+    assert Message.objects.filter(key__startswith="feed_dark:").count() == 1
     ladder.advance_warning_ladder(datetime.date(2026, 11, 24))
     assert not WarningLetter.objects.exists()  # not warnable: officers look first
     store({camera.pk: Result(FeedStatus.ONLINE, latency_ms=12, codec="H264")}, SILENT_FROM + datetime.timedelta(days=5))
@@ -63,3 +70,18 @@ def test_a_camera_never_probed_or_without_a_stream_is_not_dark(camera):
     CameraFactory(premises=camera.premises, rtsp_url="", label="Tanpa alamat")
     sweep.run_sweep(datetime.date(2026, 12, 20))
     assert _dark(camera) is None
+
+
+def test_the_overview_shows_the_share_of_feeds_answering_and_links_to_the_dark_ones(client, officer, camera):
+    other = CameraFactory(premises=camera.premises, rtsp_url="rtsp://10.0.0.10:554/s", label="Parkir")
+    never = CameraFactory(premises=camera.premises, rtsp_url="rtsp://10.0.0.11:554/s", label="Baru")
+    store({camera.pk: Result(FeedStatus.OFFLINE), other.pk: Result(FeedStatus.ONLINE)}, SILENT_FROM)
+    sweep.run_sweep(datetime.date(2026, 11, 28))
+    client.force_login(officer)
+    page = client.get("/dashboard/", HTTP_ACCEPT_LANGUAGE="id").content.decode()
+    assert 'data-feeds-probed="2" data-feeds-answering="1"' in page  # the camera never probed is not counted
+    assert "Siaran kamera: 50% menjawab pemeriksaan per jam (1 dari 2 yang diperiksa)." in page
+    link = 'href="/dashboard/premises/?flag_kind=feed_dark" data-count="1"'
+    assert link in page and never.feed_status == "never"
+    listed = client.get("/dashboard/premises/?flag_kind=feed_dark").content.decode()
+    assert camera.premises.name in listed
