@@ -223,9 +223,14 @@ def find_status_rate(group, request):
     return settings.FIND_STATUS_RATE
 
 
+def tracking_code_key(group, request):
+    """The tracking code as the form reads it: "k7qd 3mxa" and "K7QD-3MXA" share one limit."""
+    return "".join(ch for ch in request.POST.get("tracking_code", "").upper() if ch.isalnum())[:20]
+
+
 @never_cache
 @ratelimit(key="ip", rate=find_status_rate, method="POST", block=False)
-@ratelimit(key="post:tracking_code", rate=find_status_rate, method="POST", block=False)
+@ratelimit(key=tracking_code_key, rate=find_status_rate, method="POST", block=False)
 def find_status(request):
     """The way back: the tracking code and the phone or e-mail; the status link is sent there again.
 
