@@ -268,9 +268,7 @@ class CameraAdmin(SafeAutocompleteMixin, SensitiveFieldsMixin, SimpleHistoryAdmi
     def save_model(self, request, obj, form, change):
         """A model newly picked from the catalogue gives its figures (an officer correcting a camera)."""
         if "catalogue_model" in form.changed_data and obj.catalogue_model is not None:
-            obj.brand, obj.model = obj.catalogue_model.brand, obj.catalogue_model.model
-            for name, value in obj.catalogue_model.specs().items():
-                setattr(obj, name, value)
+            obj.catalogue_model.apply_to(obj)
         super().save_model(request, obj, form, change)
 
     @admin.display(description=_("brand and model"), ordering="brand")

@@ -9,7 +9,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from .models import CameraType  # defined before models.py imports this module
+from .models import Camera, CameraType  # defined before models.py imports this module
 
 
 class CatalogueCamera(models.Model):
@@ -99,6 +99,15 @@ class CatalogueCamera(models.Model):
     def __str__(self):
         return f"{self.brand} {self.model}"
 
+    # The same four ONVIF flags as a camera's, read the same way: {"S", "T", …}.
+    onvif_profiles = Camera.onvif_profiles
+
     def specs(self):
         """{field: value} of the model's figures, for a Camera."""
         return {name: getattr(self, name) for name in self.SPECS}
+
+    def apply_to(self, camera):
+        """Give `camera` this model's brand, model and figures."""
+        camera.brand, camera.model = self.brand, self.model
+        for name, value in self.specs().items():
+            setattr(camera, name, value)

@@ -225,7 +225,7 @@ class CameraForm(EitherSeparator, forms.ModelForm):
                 data.pop(key, None)
             else:
                 data[key] = "" if value is None else str(value)
-        profiles = [p for p in OnvifProfile.values if getattr(entry, f"onvif_profile_{p.lower()}")]
+        profiles = sorted(entry.onvif_profiles)
         if hasattr(data, "setlist"):
             data.setlist(self.add_prefix("onvif_profiles"), profiles)
         else:

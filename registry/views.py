@@ -59,7 +59,7 @@ def _catalogue():
     entries = []
     for entry in CatalogueCamera.objects.filter(active=True):
         specs = {k: v for k, v in entry.specs().items() if not k.startswith("onvif_profile_")}
-        onvif = [p for p in ("S", "T", "G", "M") if getattr(entry, f"onvif_profile_{p.lower()}")]
+        onvif = sorted(entry.onvif_profiles)
         label = f"{entry.brand} {entry.model}"
         entries.append(
             {"id": entry.pk, "label": label, "brand": entry.brand, "model": entry.model, "specs": specs, "onvif": onvif}
