@@ -73,8 +73,13 @@ class CameraSerializer(serializers.ModelSerializer):
     rtsp_url = serializers.SerializerMethodField(help_text=_("Only for clients that may see stream addresses."))
     meets_standard = serializers.SerializerMethodField()
     identification_distance_m = serializers.SerializerMethodField()
+    onvif_address = serializers.SerializerMethodField(help_text=_("Only for clients that may see stream addresses."))
     uptime_30d = serializers.SerializerMethodField(
         help_text=_("Share of the last 30 days' probes that found the feed answering; null before any probe.")
+    )
+    viewer_account_granted = serializers.BooleanField(
+        read_only=True,
+        help_text=_("Whether the owner granted the city a viewer account; the account itself is never given out."),
     )
 
     class Meta:
@@ -86,6 +91,7 @@ class CameraSerializer(serializers.ModelSerializer):
             "brand",
             "model",
             *Camera.spec_fields_with_onvif_list(),
+            "onvif_address",
             "installed_on",
             "status",
             "declared_specs",
@@ -95,6 +101,7 @@ class CameraSerializer(serializers.ModelSerializer):
             "feed_checked_at",
             "feed_last_seen_at",
             "uptime_30d",
+            "viewer_account_granted",
             "updated_at",
         ]
 
@@ -113,6 +120,10 @@ class CameraSerializer(serializers.ModelSerializer):
         # null rather than a mask: a client must never try to connect to a masked address.
         user = self.context["request"].user
         return camera.rtsp_url if personal_data.can_see(user, Camera, "rtsp_url") else None
+
+    def get_onvif_address(self, camera) -> str | None:
+        user = self.context["request"].user
+        return camera.onvif_address if personal_data.can_see(user, Camera, "onvif_address") else None
 
     def get_meets_standard(self, camera) -> bool | None:
         result = self._result(camera)

@@ -8,6 +8,7 @@ see them (registry/personal_data.py).
 
 import datetime
 
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext_lazy as _
@@ -21,7 +22,17 @@ from rest_framework.filters import OrderingFilter
 from inspections import recording
 from inspections.filters import PremisesFilter
 from inspections.models import ComplianceFlag, Inspection, SweepRun, WarningLetter
-from registry.models import ApiToken, Camera, CameraStandard, FeedProbe, Premises, ProtocolRoad
+from registry import personal_data
+from registry.models import (
+    ApiToken,
+    Camera,
+    CameraStandard,
+    FeedProbe,
+    Premises,
+    ProtocolRoad,
+    ResponsiblePerson,
+    ViewerAccount,
+)
 
 from . import geojson
 from .auth import ModelPermissions
@@ -71,6 +82,26 @@ class ReadOnly(UpdatedSinceMixin, viewsets.ReadOnlyModelViewSet):
     filter_backends = [OrderingFilter]
     ordering = ["pk"]
 
+    def shown(self, rows):
+        """{model: objects} of what a page of `rows` shows that the access log may need to record."""
+        return {}
+
+    def _log_shown(self, rows):
+        # As on the pages and in the admin: a client shown personal data or stream addresses in full
+        # is recorded (registry/personal_data.py); a masked value is not a view.
+        if self.action in ("list", "retrieve") and rows:
+            personal_data.log_unmasked_views(self.request, self.shown(rows), f"api {self.basename}")
+
+    def paginate_queryset(self, queryset):
+        page = super().paginate_queryset(queryset)
+        self._log_shown(page)
+        return page
+
+    def get_object(self):
+        obj = super().get_object()
+        self._log_shown([obj])
+        return obj
+
 
 # --- viewsets -------------------------------------------------------------------------------
 
@@ -91,6 +122,10 @@ class PremisesViewSet(ReadOnly):
     queryset = Premises.objects.select_related("road", "kelurahan__kecamatan").prefetch_related("responsible_persons")
     serializer_class = PremisesSerializer
     updated_field = "updated_at"
+
+    def shown(self, rows):
+        return {ResponsiblePerson: [person for premises in rows for person in premises.responsible_persons.all()]}
+
     filterset_class = PremisesFilter
     filter_backends = [DjangoFilterBackend]  # ordering through the FilterSet, as on the dashboard
 
@@ -123,8 +158,19 @@ class CameraViewSet(ReadOnly):
     ordering_fields = ["id", "premises", "updated_at"]
 
     def get_queryset(self):
-        """With each camera's probes of the last 30 days counted (subqueries: only for the page's rows)."""
-        return super().get_queryset().annotate(**FeedProbe.objects.uptime_counts(timezone.now()))
+        """With each camera's probes of the last 30 days counted and whether a viewer account is granted
+        (subqueries: only for the page's rows)."""
+        return (
+            super()
+            .get_queryset()
+            .annotate(
+                **FeedProbe.objects.uptime_counts(timezone.now()),
+                viewer_account_granted=Exists(ViewerAccount.objects.filter(camera=OuterRef("pk"))),
+            )
+        )
+
+    def shown(self, rows):
+        return {Camera: rows}
 
     def get_serializer_context(self):
         return {**super().get_serializer_context(), "standard": CameraStandard.objects.in_force(timezone.localdate())}

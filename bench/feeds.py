@@ -6,7 +6,7 @@ responders, on loopback only.
 
 A second process listens on `--responders` ports of 127.0.0.1 and answers OPTIONS and DESCRIBE
 (with a small H.264 SDP) on every connection; every fifth camera's port answers 401. This
-process probes `--cameras` addresses spread over those ports with feeds.probe.probe_many (the
+process probes `--cameras` addresses spread over those ports with feeds.run.probe_all (the
 production code: guard, resolve, OPTIONS, DESCRIBE, SDP), then stores the results for as many
 cameras of the bench database with feeds.run.store. Printed: the probe time, the store time, and
 the floor: the same connections opened, one request written and one answer read, with nothing
@@ -22,8 +22,7 @@ import _setup  # noqa: F401
 from django.db import connection
 from django.utils import timezone
 
-from feeds.probe import probe_many
-from feeds.run import store
+from feeds.run import probe_all, store
 from registry.models import Camera, FeedProbe
 
 SDP = (
@@ -94,11 +93,11 @@ def main():
     ready.wait(60)
     ports = [args.first_port + i % args.responders for i in range(args.cameras)]
     ids = list(Camera.objects.order_by("pk").values_list("pk", flat=True)[: args.cameras])
-    targets = [(pk, f"rtsp://127.0.0.1:{port}/cam{pk}") for pk, port in zip(ids, ports, strict=False)]
+    targets = [(pk, f"rtsp://127.0.0.1:{port}/cam{pk}", "") for pk, port in zip(ids, ports, strict=False)]
     print(f"{len(targets)} cameras over {args.responders} responders, at most {args.concurrency} at once")
 
     started = time.perf_counter()
-    results = asyncio.run(probe_many(targets, networks=["127.0.0.0/8"], timeout=5, concurrency=args.concurrency))
+    results = asyncio.run(probe_all(targets, networks=["127.0.0.0/8"], timeout=5, concurrency=args.concurrency))
     probe_time = time.perf_counter() - started
     outcomes = {}
     for r in results.values():

@@ -68,7 +68,9 @@ def per_letter(plan, as_of, sample):
             letter._change_reason = "system: warning ladder"
             letter.save()
             letter.flags.set(
-                ComplianceFlag.objects.unresolved().filter(premises_id=premises_id, kind__in=rules.WARNABLE_KINDS)
+                ComplianceFlag.objects.unresolved().filter(
+                    premises_id=premises_id, kind__in=rules.warnable_kinds(sweep.standard_for(as_of))
+                )
             )
     return min(sample, len(plan.issue))
 
@@ -83,7 +85,9 @@ WHERE f.status IN ('open', 'acknowledged') AND f.kind = ANY(%(kinds)s)
 
 def floor(as_of, due):
     with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute(FLOOR_SQL, {"as_of": as_of, "due": due, "kinds": sorted(rules.WARNABLE_KINDS)})
+        cursor.execute(
+            FLOOR_SQL, {"as_of": as_of, "due": due, "kinds": sorted(rules.warnable_kinds(sweep.standard_for(as_of)))}
+        )
         return cursor.rowcount
 
 

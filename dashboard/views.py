@@ -362,6 +362,10 @@ def map_page(request):
             "form": form,
             "near": near,
             "status_choices": COMPLIANCE_CHOICES,
+            "colourings": [
+                ("compliance", gettext_lazy("Compliance"), clusters.status_labels("compliance")),
+                ("feed", gettext_lazy("Feed"), clusters.status_labels("feed")),
+            ],
             "nav": "map",
         },
     )
@@ -409,7 +413,8 @@ def map_data(request):
     status = request.GET.get("status")
     if status in dict(COMPLIANCE_CHOICES):
         rows = rows.filter(compliance_q(status, timezone.localdate()))
-    found = clusters.cluster(rows, view, timezone.localdate())
+    colouring = request.GET.get("colour") if request.GET.get("colour") in clusters.COLOURINGS else "compliance"
+    found = clusters.cluster(rows, view, timezone.localdate(), colouring)
     for marker in found["markers"]:
         marker["url"] = reverse("dashboard:premises", args=[marker["id"]])
     roads = [
@@ -419,7 +424,8 @@ def map_data(request):
         {
             **found,
             "roads": roads,
-            "labels": clusters.status_labels(),
+            "colouring": colouring,
+            "labels": clusters.status_labels(colouring),
         },
         json_dumps_params={"ensure_ascii": False},
     )

@@ -260,6 +260,14 @@ CAMERAS = Export(
         Column("brand", _("Brand."), "brand"),
         Column("model", _("Model."), "model"),
         *(_spec_column(name) for name in Camera.SPEC_FIELDS),
+        Column(
+            "has_onvif_address",
+            _("Has an ONVIF device address (the address itself is not exported)."),
+            "onvif_address",
+            "present",
+        ),
+        Column("feed_status", _("What the last probe of the stream found."), "feed_status"),
+        Column("feed_last_seen_at", _("When the stream last answered a probe."), "feed_last_seen_at"),
         Column("status", _("active, faulty or removed."), "status"),
         Column(
             "declared_specs", _("Values the owner declared where an inspection found less (JSON)."), "declared_specs"

@@ -12,6 +12,7 @@ check and another for the connection).
 
 import asyncio
 import base64
+import hashlib
 import ipaddress
 import re
 import socket
@@ -34,6 +35,9 @@ class Result:
     codec: str = ""
     width: int | None = None
     height: int | None = None
+    onvif: str = ""  # what the ONVIF device service answered, when the camera has an address
+    device: str = ""  # manufacturer and model, from ONVIF
+    profiles: int | None = None  # media profiles, from ONVIF
 
 
 class Refused(Exception):
@@ -47,6 +51,19 @@ def allowed(address, networks):
     return any(ip in ipaddress.ip_network(net, strict=False) for net in networks)
 
 
+async def guarded_address(hostname, port, networks):
+    """The one address a host name resolves to, if every address it resolves to is allowed; else Refused."""
+    loop = asyncio.get_running_loop()
+    try:
+        infos = await loop.getaddrinfo(hostname, port, type=socket.SOCK_STREAM)
+    except socket.gaierror:
+        raise Refused("host name not found") from None
+    addresses = [info[4][0] for info in infos]
+    if not addresses or not all(allowed(a, networks) for a in addresses):
+        raise Refused("address outside FEED_PROBE_ALLOWED_NETWORKS")
+    return addresses[0]
+
+
 async def resolve(url, networks):
     """(address, port, request URL) of an rtsp:// address, or Refused."""
     parts = urlsplit(url)
@@ -56,15 +73,7 @@ async def resolve(url, networks):
         port = parts.port or 554
     except ValueError:
         raise Refused("bad port") from None
-    loop = asyncio.get_running_loop()
-    try:
-        infos = await loop.getaddrinfo(parts.hostname, port, type=socket.SOCK_STREAM)
-    except socket.gaierror:
-        raise Refused("host name not found") from None
-    addresses = [info[4][0] for info in infos]
-    if not addresses or not all(allowed(a, networks) for a in addresses):
-        raise Refused("address outside FEED_PROBE_ALLOWED_NETWORKS")
-    return addresses[0], port, url
+    return await guarded_address(parts.hostname, port, networks), port, url
 
 
 async def _response(reader):
@@ -170,8 +179,54 @@ def h264_size(sprop):
         return None, None
 
 
-async def probe(url, *, networks, timeout):
-    """The Result of probing one stream address."""
+def authorization(challenge, method, url, credentials):
+    """The Authorization header answering a 401's WWW-Authenticate (Digest, RFC 2617 as RTSP cameras
+    use it, or Basic) with a viewer account, or "" when the challenge cannot be answered."""
+    username, password = credentials
+    scheme, _sep, rest = challenge.partition(" ")
+    if scheme.lower() == "basic":
+        return "Basic " + base64.b64encode(f"{username}:{password}".encode()).decode()
+    if scheme.lower() != "digest":
+        return ""
+    params = dict(re.findall(r'(\w+)="?([^",]*)"?', rest))
+    realm, nonce = params.get("realm", ""), params.get("nonce", "")
+
+    def md5(text):
+        return hashlib.md5(text.encode(), usedforsecurity=False).hexdigest()
+
+    response = md5(f"{md5(f'{username}:{realm}:{password}')}:{nonce}:{md5(f'{method}:{url}')}")
+    return f'Digest username="{username}", realm="{realm}", nonce="{nonce}", uri="{url}", response="{response}"' + (
+        f', opaque="{params["opaque"]}"' if "opaque" in params else ""
+    )
+
+
+class _Conversation:
+    """One RTSP connection's requests; a 401 is answered once with the viewer account, if any, and the
+    answer is repeated on the later requests (cameras challenge each one)."""
+
+    def __init__(self, reader, writer, url, credentials):
+        self.reader, self.writer, self.url, self.credentials = reader, writer, url, credentials
+        self.cseq, self.challenge = 0, ""
+
+    async def ask(self, method, extra=""):
+        status, headers, body = await self._send(method, extra)
+        if status == 401 and self.credentials and not self.challenge:
+            self.challenge = headers.get("www-authenticate", "")
+            if self.challenge:
+                status, headers, body = await self._send(method, extra)
+        return status, body
+
+    async def _send(self, method, extra):
+        self.cseq += 1
+        if self.challenge:
+            extra += f"Authorization: {authorization(self.challenge, method, self.url, self.credentials)}\r\n"
+        self.writer.write(_request(method, self.url, self.cseq, extra))
+        await self.writer.drain()
+        return await _response(self.reader)
+
+
+async def probe(url, *, networks, timeout, credentials=None):
+    """The Result of probing one stream address; `credentials` (user name, password) answer a 401."""
     try:
         address, port, target = await resolve(url, networks)
     except Refused as refused:
@@ -181,19 +236,18 @@ async def probe(url, *, networks, timeout):
     try:
         async with asyncio.timeout(timeout):
             reader, writer = await asyncio.open_connection(address, port)
-            writer.write(_request("OPTIONS", target, 1))
-            await writer.drain()
-            status, _headers, _body = await _response(reader)
+            talk = _Conversation(reader, writer, target, credentials)
+            status, _body = await talk.ask("OPTIONS")
             latency = round((time.perf_counter() - started) * 1000)
+            refused = " (viewer account refused)" if talk.challenge else ""
             if status == 401:
-                return Result(FeedStatus.NEEDS_CREDENTIALS, latency, "401 to OPTIONS")
+                return Result(FeedStatus.NEEDS_CREDENTIALS, latency, "401 to OPTIONS" + refused)
             if status != 200:
                 return Result(FeedStatus.OFFLINE, latency, f"RTSP {status} to OPTIONS")
-            writer.write(_request("DESCRIBE", target, 2, "Accept: application/sdp\r\n"))
-            await writer.drain()
-            status, _headers, body = await _response(reader)
+            status, body = await talk.ask("DESCRIBE", "Accept: application/sdp\r\n")
+            refused = " (viewer account refused)" if talk.challenge else ""
             if status == 401:
-                return Result(FeedStatus.NEEDS_CREDENTIALS, latency, "401 to DESCRIBE")
+                return Result(FeedStatus.NEEDS_CREDENTIALS, latency, "401 to DESCRIBE" + refused)
             if status != 200:
                 return Result(FeedStatus.OFFLINE, latency, f"RTSP {status} to DESCRIBE")
             codec, width, height = parse_sdp(body.decode("utf-8", "replace"))
@@ -209,14 +263,3 @@ async def probe(url, *, networks, timeout):
     finally:
         if writer is not None:
             writer.close()
-
-
-async def probe_many(targets, *, networks, timeout, concurrency):
-    """{key: Result} for (key, url) pairs, at most `concurrency` connections at a time."""
-    gate = asyncio.Semaphore(concurrency)
-
-    async def one(key, url):
-        async with gate:
-            return key, await probe(url, networks=networks, timeout=timeout)
-
-    return dict(await asyncio.gather(*(one(key, url) for key, url in targets)))

@@ -1,42 +1,103 @@
 """Probing the registry's cameras and keeping what was found: a FeedProbe row per camera, and the
-camera's current feed status and last-seen time (registry.feed_probes)."""
+camera's current feed status and last-seen time (registry.feed_probes).
+
+Each camera is asked first without credentials. A camera that answers 401 and whose owner granted
+the city a viewer account is asked again with it (registry.viewer_accounts.reveal, which logs the
+use). A camera with an ONVIF device address is also asked GetDeviceInformation, GetProfiles and
+GetStreamUri; without a stream address of its own, the stream ONVIF names is the one probed.
+"""
 
 import asyncio
+import dataclasses
 
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from registry import viewer_accounts
 from registry.choices import FeedStatus
 from registry.models import Camera, FeedProbe
 
-from .probe import probe_many
+from .onvif import ask_device
+from .probe import Result, probe
 
 
-def cameras_to_probe(camera_ids=None):
-    cameras = Camera.objects.exclude(status=Camera.Status.REMOVED).exclude(rtsp_url="")
+def cameras_to_probe(camera_ids=None, id_range=None):
+    cameras = Camera.objects.exclude(status=Camera.Status.REMOVED).exclude(rtsp_url="", onvif_address="")
     if camera_ids:
         cameras = cameras.filter(pk__in=camera_ids)
+    if id_range:
+        cameras = cameras.filter(pk__range=id_range)
     return cameras.order_by("pk")
 
 
-def probe_cameras(camera_ids=None, *, commit=False, now=None):
-    """Probe every camera with a stream address (or those given); with `commit`, store the probes
-    and each camera's status. Returns [(camera id, rtsp_url, Result)] in id order."""
-    now = now or timezone.now()
-    targets = list(cameras_to_probe(camera_ids).values_list("pk", "rtsp_url"))
-    results = asyncio.run(
-        probe_many(
+def chunks(size):
+    """(first id, last id) ranges of at most `size` cameras to probe, for the workers."""
+    ids = list(cameras_to_probe().values_list("pk", flat=True))
+    return [(ids[i], ids[min(i + size, len(ids)) - 1]) for i in range(0, len(ids), size)]
+
+
+async def probe_camera(rtsp_url, onvif_address, *, credentials=None, networks, timeout):
+    """The Result of one camera: its stream, and its ONVIF device when it has an address."""
+    device = None
+    if onvif_address:
+        device = await ask_device(onvif_address, networks=networks, timeout=timeout, credentials=credentials)
+    url = rtsp_url or (device.stream_uri if device else "")
+    if url:
+        result = await probe(url, networks=networks, timeout=timeout, credentials=credentials)
+    else:
+        result = Result(device.outcome, detail=device.detail)
+    if device is None:
+        return result
+    detail = result.detail or (device.detail if device.outcome != FeedStatus.ONLINE else "")
+    return dataclasses.replace(
+        result, onvif=device.outcome, device=device.device, profiles=device.profiles, detail=detail[:200]
+    )
+
+
+async def probe_all(targets, *, credentials=None, concurrency, networks, timeout):
+    """{camera id: Result} for (camera id, stream address, ONVIF address) triples, at most
+    `concurrency` cameras at a time."""
+    gate = asyncio.Semaphore(concurrency)
+    credentials = credentials or {}
+
+    async def one(pk, rtsp_url, onvif_address):
+        async with gate:
+            result = await probe_camera(
+                rtsp_url, onvif_address, credentials=credentials.get(pk), networks=networks, timeout=timeout
+            )
+            return pk, result
+
+    return dict(await asyncio.gather(*(one(*target) for target in targets)))
+
+
+def _probe_all(targets, credentials=None):
+    return asyncio.run(
+        probe_all(
             targets,
+            credentials=credentials,
+            concurrency=settings.FEED_PROBE_CONCURRENCY,
             networks=settings.FEED_PROBE_ALLOWED_NETWORKS,
             timeout=settings.FEED_PROBE_TIMEOUT_SECONDS,
-            concurrency=settings.FEED_PROBE_CONCURRENCY,
         )
     )
+
+
+def probe_cameras(camera_ids=None, *, id_range=None, commit=False, now=None):
+    """Probe every camera with a stream or ONVIF address (or those given, or an id range); with `commit`,
+    store the probes and each camera's status. Returns [(camera id, Result)] in id order."""
+    now = now or timezone.now()
+    targets = list(cameras_to_probe(camera_ids, id_range).values_list("pk", "rtsp_url", "onvif_address"))
+    results = _probe_all(targets)
+    asking = [pk for pk, r in results.items() if r.outcome == FeedStatus.NEEDS_CREDENTIALS]
+    if asking and viewer_accounts.available():
+        credentials = viewer_accounts.reveal(asking, purpose="feed probe", now=now)
+        if credentials:
+            again = [t for t in targets if t[0] in credentials]
+            results.update(_probe_all(again, credentials))
     if commit:
         store(results, now)
-    urls = dict(targets)
-    return [(pk, urls[pk], results[pk]) for pk in sorted(results)]
+    return sorted(results.items())
 
 
 def store(results, now):
@@ -53,6 +114,9 @@ def store(results, now):
                     codec=r.codec,
                     width=r.width,
                     height=r.height,
+                    onvif=r.onvif,
+                    device=r.device,
+                    profiles=r.profiles,
                 )
                 for pk, r in results.items()
             ],

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 
 from registry.validators import BONTANG_LAT_MAX, BONTANG_LAT_MIN, BONTANG_LON_MAX, BONTANG_LON_MIN
 
-from .filters import COMPLIANCE_CHOICES, compliance_q
+from .filters import COMPLIANCE_CHOICES, FEED_CHOICES, compliance_q, feed_q
 
 CELL_PX = 64  # one cluster per 64 × 64 screen pixels
 MAX_CELLS = 512  # the grid is coarsened until the box holds at most this many cells
@@ -86,19 +86,29 @@ def _zoom_range():
     return {"min": MIN_ZOOM, "max": MAX_ZOOM}
 
 
-def cluster(premises, view, today):
+# What the map can colour by: each status and the condition that puts a premises in it. The
+# statuses of one colouring split the registry, so a cluster's counts add up to its size.
+COLOURINGS = {
+    "compliance": (COMPLIANCE_CHOICES, compliance_q),
+    "feed": (FEED_CHOICES, lambda value, today: feed_q(value)),
+}
+
+
+def cluster(premises, view, today, colouring="compliance"):
     """The premises of `premises` (a queryset, already filtered) inside `view`, as
     {"clusters": [...], "markers": [...], "cell": degrees}: three queries at most, whatever the size.
 
-    A cluster: position (the mean of its premises), extent, count and count per compliance status.
-    A marker: one premises, its id, name, position and status.
+    A cluster: position (the mean of its premises), extent, count and count per status of the
+    colouring (COLOURINGS: compliance, or the feed). A marker: one premises, its id, name,
+    position and status.
     """
+    choices, condition = COLOURINGS[colouring]
     west, south, east, north = view.clipped()
     if west > east or south > north:
         return {"clusters": [], "markers": [], "cell": None}
     cell = view.cell_degrees()
     inside = premises.filter(latitude__range=(south, north), longitude__range=(west, east))
-    per_status = {value: Count("pk", filter=compliance_q(value, today)) for value, _label in COMPLIANCE_CHOICES}
+    per_status = {str(value): Count("pk", filter=condition(value, today)) for value, _label in choices}
     cells = (
         inside.order_by()
         .annotate(
@@ -132,13 +142,13 @@ def cluster(premises, view, today):
                     [float(row["south"]), float(row["west"])],
                     [float(row["north"]), float(row["east"])],
                 ],
-                **{value: row[value] for value, _label in COMPLIANCE_CHOICES},
+                **{str(value): row[str(value)] for value, _label in choices},
             }
         )
     markers = []
     if single:
         status = Case(
-            *(When(compliance_q(value, today), then=Value(value)) for value, _label in COMPLIANCE_CHOICES),
+            *(When(condition(value, today), then=Value(str(value))) for value, _label in choices),
             output_field=CharField(),
         )
         rows = premises.model.objects.filter(pk__in=single).order_by("pk").annotate(status=status)
@@ -155,6 +165,6 @@ def cluster(premises, view, today):
     return {"clusters": clusters, "markers": markers, "cell": cell}
 
 
-def status_labels():
-    """Each compliance status's label, in the request's language, for a map's legend and popups."""
-    return {value: str(label) for value, label in COMPLIANCE_CHOICES}
+def status_labels(colouring="compliance"):
+    """Each status's label of a colouring, in the request's language, for a map's legend and popups."""
+    return {str(value): str(label) for value, label in COLOURINGS[colouring][0]}

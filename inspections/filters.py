@@ -1,11 +1,12 @@
 """The premises filters of the officer dashboard (and its CSV download)."""
 
 import django_filters
-from django.db.models import BooleanField, Case, Count, F, OuterRef, Q, Subquery, Value, When
+from django.db.models import BooleanField, Case, Count, Exists, F, OuterRef, Q, Subquery, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from registry.models import Kecamatan, Kelurahan, Premises, ProtocolRoad, obligated_q
+from registry.choices import FeedStatus
+from registry.models import Camera, Kecamatan, Kelurahan, Premises, ProtocolRoad, obligated_q
 
 from .models import CURRENT, UNRESOLVED, ComplianceFlag, FlagKind, WarningLetter, WarningStatus, WarningStep
 
@@ -32,6 +33,30 @@ def compliance_q(value, today):
     if value == "non_compliant":
         return obligated_q(today) & Q(in_breach=True)
     return ~obligated_q(today)
+
+
+# A premises' feed, from its cameras' last probes (feeds/): the worst of them. The map colours by it.
+FEED_CHOICES = [
+    (FeedStatus.OFFLINE, _("A feed is dark")),
+    (FeedStatus.NEEDS_CREDENTIALS, _("A feed needs the city's credentials")),
+    (FeedStatus.ONLINE, _("Every probed feed answers")),
+    (FeedStatus.NEVER, _("No feed probed")),
+]
+
+
+def feed_q(value):
+    """offline: a camera in use whose stream is silent; needs_credentials: none silent, one asking for
+    credentials; online: every probed stream answers; never: no camera probed. The four split the
+    registry."""
+    cameras = Camera.objects.filter(premises=OuterRef("pk")).exclude(status=Camera.Status.REMOVED)
+    has = {status: Exists(cameras.filter(feed_status=status)) for status in FeedStatus.values}
+    if value == FeedStatus.OFFLINE:
+        return Q(has[FeedStatus.OFFLINE])
+    if value == FeedStatus.NEEDS_CREDENTIALS:
+        return Q(has[FeedStatus.NEEDS_CREDENTIALS]) & ~Q(has[FeedStatus.OFFLINE])
+    if value == FeedStatus.ONLINE:
+        return Q(has[FeedStatus.ONLINE]) & ~Q(has[FeedStatus.NEEDS_CREDENTIALS]) & ~Q(has[FeedStatus.OFFLINE])
+    return ~Q(has[FeedStatus.ONLINE]) & ~Q(has[FeedStatus.NEEDS_CREDENTIALS]) & ~Q(has[FeedStatus.OFFLINE])
 
 
 def overdue_q(today):

@@ -45,7 +45,7 @@ def escalate_now(premises, *, actor, as_of=None):
     """
     as_of = as_of or timezone.localdate()
     standard = standard_for(as_of)
-    if not _warnable_flags([premises.pk]).exists():
+    if not _warnable_flags([premises.pk], standard).exists():
         raise ValidationError(_("There is no open breach to warn about."))
     letter = WarningLetter.objects.filter(CURRENT, premises=premises).first()
     grace = datetime.timedelta(days=standard.warning_grace_days)
@@ -82,7 +82,7 @@ def plan_ladder(as_of):
     standard = standard_for(as_of)
     end_of_day = timezone.make_aware(datetime.datetime.combine(as_of + datetime.timedelta(days=1), datetime.time.min))
     warnable = ComplianceFlag.objects.unresolved().filter(
-        kind__in=rules.WARNABLE_KINDS,
+        kind__in=rules.warnable_kinds(standard),
         opened_at__lt=end_of_day,  # a flag counts from the day it opened
         premises=OuterRef("pk"),
     )
@@ -131,8 +131,9 @@ def advance_warning_ladder(as_of, *, actor=None):
     return apply_ladder(plan_ladder(as_of), actor=actor)
 
 
-def _warnable_flags(premises_ids):
-    return ComplianceFlag.objects.unresolved().filter(premises_id__in=premises_ids, kind__in=rules.WARNABLE_KINDS)
+def _warnable_flags(premises_ids, standard):
+    kinds = rules.warnable_kinds(standard)
+    return ComplianceFlag.objects.unresolved().filter(premises_id__in=premises_ids, kind__in=kinds)
 
 
 def _create_letters(rows, as_of, actor, reason):
@@ -161,7 +162,7 @@ def _create_letters(rows, as_of, actor, reason):
             "premises_id", "pk"
         )
     )
-    _link_flags(list(letter_of.values()))
+    _link_flags(list(letter_of.values()), standard_for(as_of))
     record_history(WarningLetter, letter_of.values(), reason=reason, user=actor, created=True)
     tell_owners(WarningLetter.objects.filter(pk__in=letter_of.values(), status=WarningStatus.ACTIVE))
     return letter_of
@@ -188,13 +189,13 @@ def tell_owners(letters):
     )
 
 
-def _link_flags(letter_ids):
+def _link_flags(letter_ids, standard):
     """Link each letter to its premises' warnable open flags: one INSERT … SELECT (letters joined
     to the flags of their premises)."""
     if not letter_ids:
         return
     quote = connection.ops.quote_name
-    kinds = sorted(rules.WARNABLE_KINDS)
+    kinds = sorted(rules.warnable_kinds(standard))
     statuses = list(UNRESOLVED_STATUSES)
     marks = ", ".join
     with connection.cursor() as cursor:

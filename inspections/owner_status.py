@@ -45,7 +45,7 @@ def compose(premises, verdicts, flags, warning, standard, contact, today):
     ]
     # What the owner must put right: the failing cameras and the open flags that lead to warnings
     # (an overdue inspection is the city's to do; the findings section still lists it).
-    owed = [flag for flag in flags if flag.kind in rules.WARNABLE_KINDS]
+    owed = [flag for flag in flags if flag.kind in rules.warnable_kinds(standard)]
     problems = failing + [line for flag in owed for line in flag.finding_lines() if line not in failing]
     if premises.verification_status == Premises.Verification.REJECTED:
         return OwnerMessage(

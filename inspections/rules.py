@@ -259,8 +259,9 @@ RULES = (
         "feed_dark",
         gettext_lazy("Feed dark"),
         Severity.MEDIUM,
-        False,  # a dark feed can be the network's fault: officers look before the ladder warns
-        "Perwali 25/2019: connected into one city system; setting feed_dark_hours (the hourly probe, feeds/)",
+        False,  # unless the standard says so (feed_dark_warnable): it can be the network's fault
+        "Perwali 25/2019: connected into one city system; settings feed_dark_hours (the hourly probe, "
+        "feeds/) and feed_dark_warnable",
         _feed_dark,
         _dark_lines,
     ),
@@ -304,7 +305,16 @@ FlagKind = models.TextChoices("FlagKind", [(r.name, (r.kind, r.label)) for r in 
 FlagKind.__doc__ = "The kinds of compliance flag, one per rule of RULES."
 RULES_BY_KIND = {r.kind: r for r in RULES}
 SEVERITY = {r.kind: r.severity for r in RULES}
-WARNABLE_KINDS = frozenset(r.kind for r in RULES if r.warnable)
+
+
+def warnable_kinds(standard):
+    """The flag kinds the ladder warns for under `standard`: the warnable rules, and a dark feed when
+    the standard says so (feed_dark_warnable). The one answer for the ladder, the sweep's in_breach,
+    the owner's status message and the inspection's reply."""
+    kinds = {r.kind for r in RULES if r.warnable}
+    if standard is not None and standard.feed_dark_warnable:
+        kinds.add("feed_dark")
+    return frozenset(kinds)
 
 
 @dataclass(frozen=True)

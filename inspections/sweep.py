@@ -154,6 +154,7 @@ def plan_range(first_id, last_id, standard, as_of, check=None):
         flags[premises_id][kind] = (pk, details, standard_id)
 
     judged = set()
+    warnable = rules.warnable_kinds(standard)
     for pk, name, category, designated_on, verification, first_verified_at, created_at, due, stored in premises_rows:
         judged.add(pk)
         plan.names[pk] = name
@@ -176,7 +177,7 @@ def plan_range(first_id, last_id, standard, as_of, check=None):
         plan.evaluated += 1
         plan.breaches[pk] = breaches
         obligated = is_obligated(designated_on, verification, first_verified_at, as_of)
-        in_breach = any(b.kind in rules.WARNABLE_KINDS for b in breaches)
+        in_breach = any(b.kind in warnable for b in breaches)
         if in_breach != stored:
             plan.breach_changes[pk] = in_breach
         if obligated:

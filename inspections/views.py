@@ -114,7 +114,9 @@ def _after_recording(inspection):
         said.append(
             _("The next inspection is due on %(date)s.") % {"date": date_format(premises.next_inspection_due, "j F Y")}
         )
-    owed = [b for b in sweep.breaches_now(premises.pk, timezone.localdate()) if b.kind in rules.WARNABLE_KINDS]
+    today = timezone.localdate()
+    warnable = rules.warnable_kinds(CameraStandard.objects.in_force(today))
+    owed = [b for b in sweep.breaches_now(premises.pk, today) if b.kind in warnable]
     if owed:
         reasons = [line for b in owed for line in rules.RULES_BY_KIND[b.kind].wording(b.details)]
         said.append(_("Still not compliant: %(reasons)s") % {"reasons": " ".join(reasons)})

@@ -6,7 +6,9 @@ needs no other service. Production is `DJANGO_DEBUG=0` with `DJANGO_SECRET_KEY`,
 `DJANGO_ALLOWED_HOSTS`, `DATABASE_URL` and `CELERY_BROKER_URL`; see README.md.
 """
 
+import base64
 import datetime
+import hashlib
 from pathlib import Path
 
 import environ
@@ -189,6 +191,15 @@ FEED_PROBE_ALLOWED_NETWORKS = env.list(
 FEED_PROBE_TIMEOUT_SECONDS = env.float("FEED_PROBE_TIMEOUT_SECONDS", default=5.0)
 FEED_PROBE_CONCURRENCY = env.int("FEED_PROBE_CONCURRENCY", default=500)
 FEED_PROBE_RETENTION_DAYS = env.int("FEED_PROBE_RETENTION_DAYS", default=90)
+# Cameras per chunk of the hourly probe: the beat task fans chunks out to the workers.
+FEED_PROBE_CHUNK_SIZE = env.int("FEED_PROBE_CHUNK_SIZE", default=10000)
+# Keys of the owners' camera viewer accounts (registry.viewer_accounts): Fernet keys, comma-separated,
+# the first encrypts and all decrypt. Generate one with
+# `python -c "from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())"`.
+# Development derives one from SECRET_KEY. In production without it, owners are not offered the
+# viewer-account fields and `manage.py check --deploy` warns (registry.W001).
+_DEV_VIEWER_KEY = base64.urlsafe_b64encode(hashlib.sha256(f"viewer:{SECRET_KEY}".encode()).digest()).decode()
+VIEWER_ACCOUNT_KEYS = env.list("VIEWER_ACCOUNT_KEYS", default=[_DEV_VIEWER_KEY] if DEBUG else [])
 # Absolute links in e-mails.
 SITE_URL = env("DJANGO_SITE_URL", default="http://127.0.0.1:8000")
 

@@ -16,6 +16,7 @@ class AccessLog(models.Model):
         VIEW_STREAM_ADDRESS = "view_stream_address", _("Viewed camera stream addresses")
         EXPORT = "export", _("Downloaded an export")
         PURGE = "purge", _("Purged personal data after the retention period")
+        USE_VIEWER_ACCOUNT = "use_viewer_account", _("Used cameras' viewer accounts")
 
     at = models.DateTimeField(_("at"), auto_now_add=True, db_index=True)
     user = models.ForeignKey(

@@ -7,7 +7,7 @@ from django.db import connection
 from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import number_format
+from django.utils.formats import date_format, number_format
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
@@ -29,6 +29,7 @@ from .models import (
     ProtocolRoad,
     ResponsiblePerson,
     ServiceContact,
+    ViewerAccount,
 )
 
 SETTING_FIELDS = STANDARD_SETTING_FIELDS
@@ -154,6 +155,10 @@ class SensitiveFieldsMixin:
     def masked_rtsp_url(self, obj):
         return self._masked(obj, "rtsp_url")
 
+    @admin.display(description=_("ONVIF device address"))
+    def masked_onvif_address(self, obj):
+        return self._masked(obj, "onvif_address")
+
     @admin.display(description=_("recipient"))
     def masked_recipient(self, obj):
         return self._masked(obj, "recipient")
@@ -233,10 +238,13 @@ class CameraAdmin(SafeAutocompleteMixin, SensitiveFieldsMixin, SimpleHistoryAdmi
     list_select_related = ["premises"]
     search_fields = ["label", "brand", "model", "premises__name"]
     autocomplete_fields = ["premises", "catalogue_model"]
-    readonly_fields = ["spec_check", "feed_status", "feed_checked_at", "feed_last_seen_at"]
+    readonly_fields = ["spec_check", "feed_status", "feed_checked_at", "feed_last_seen_at", "viewer_account_granted"]
     fieldsets = [
         (None, {"fields": ["premises", "label", "status", "spec_check"]}),
-        (_("Feed (probed every hour)"), {"fields": ["feed_status", "feed_checked_at", "feed_last_seen_at"]}),
+        (
+            _("Feed (probed every hour)"),
+            {"fields": ["feed_status", "feed_checked_at", "feed_last_seen_at", "viewer_account_granted"]},
+        ),
         (
             _("Camera"),
             {
@@ -261,9 +269,19 @@ class CameraAdmin(SafeAutocompleteMixin, SensitiveFieldsMixin, SimpleHistoryAdmi
         ),
         (
             _("Connection to the command centre"),
-            {"fields": [*Camera.ONVIF_FIELDS, "rtsp_url"]},
+            {"fields": [*Camera.ONVIF_FIELDS, "rtsp_url", "onvif_address"]},
         ),
     ]
+
+    @admin.display(description=_("viewer account for the city"))
+    def viewer_account_granted(self, obj):
+        """Whether the owner granted one, and when: never the account itself (registry.viewer_accounts)."""
+        account = ViewerAccount.objects.filter(camera=obj).only("granted_at").first() if obj.pk else None
+        if account is None:
+            return _("none granted")
+        return _("granted on %(date)s; stored encrypted, never shown") % {
+            "date": date_format(timezone.localtime(account.granted_at), "DATETIME_FORMAT")
+        }
 
     def save_model(self, request, obj, form, change):
         """A model newly picked from the catalogue gives its figures (an officer correcting a camera)."""

@@ -113,6 +113,14 @@ class CameraStandard(models.Model):
             "probe for longer opens a “feed dark” flag; 0 turns the rule off."
         ),
     )
+    feed_dark_warnable = models.BooleanField(
+        _("a dark feed leads to warnings"),
+        default=False,
+        help_text=_(
+            "Off: a “feed dark” flag is for officers to look into (it can be the network's fault). On: it "
+            "counts as a breach and the warning ladder (SP1, SP2, SP3) follows it."
+        ),
+    )
     revocation_after_freeze_months = models.PositiveSmallIntegerField(
         _("revocation after permit freeze (months)"),
         default=3,

@@ -40,6 +40,11 @@ class FeedProbe(models.Model):
     codec = models.CharField(_("codec"), max_length=20, blank=True)
     width = models.PositiveIntegerField(_("width (px)"), null=True, blank=True)
     height = models.PositiveIntegerField(_("height (px)"), null=True, blank=True)
+    onvif = models.CharField(
+        _("ONVIF"), max_length=20, choices=FeedStatus.choices, blank=True, help_text=_("Empty: no ONVIF address.")
+    )
+    device = models.CharField(_("device (from ONVIF)"), max_length=100, blank=True)
+    profiles = models.PositiveSmallIntegerField(_("media profiles (from ONVIF)"), null=True, blank=True)
 
     objects = FeedProbeQuerySet.as_manager()
 

@@ -6,10 +6,12 @@ admin and the API say the same thing; the form adds only what is about the form 
 """
 
 import re
+from urllib.parse import urlsplit, urlunsplit
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from . import viewer_accounts
 from .models import Camera, CatalogueCamera, Kelurahan, OnvifProfile, Premises, ProtocolRoad, ResponsiblePerson
 
 MAX_CAMERAS = 50
@@ -124,6 +126,12 @@ class ConsentForm(forms.Form):
         return ""
 
 
+def without_credentials(url):
+    """The address without its user:password@ part."""
+    parts = urlsplit(url)
+    return urlunsplit(parts._replace(netloc=parts.netloc.rpartition("@")[2])) if "@" in parts.netloc else url
+
+
 class CatalogueChoice(forms.ModelChoiceField):
     def label_from_instance(self, obj):
         return f"{obj.brand} {obj.model}"
@@ -150,10 +158,35 @@ class CameraForm(EitherSeparator, forms.ModelForm):
         widget=forms.CheckboxSelectMultiple,
         help_text=_("On the data sheet as “ONVIF Profile S”. The city's command centre needs Profile S to connect."),
     )
+    # A read-only account the owner grants the city (registry.viewer_accounts): stored encrypted,
+    # never shown again, so the fields are always empty.
+    viewer_username = forms.CharField(
+        label=_("User name"),
+        max_length=viewer_accounts.MAX_LENGTH,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false", "autocapitalize": "none"}),
+    )
+    viewer_password = forms.CharField(
+        label=_("Password"),
+        max_length=viewer_accounts.MAX_LENGTH,
+        required=False,
+        strip=False,
+        widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "new-password"}),
+    )
+    viewer_revoke = forms.BooleanField(label=_("Withdraw the viewer account given to the city"), required=False)
+    VIEWER_FIELDS = ("viewer_username", "viewer_password", "viewer_revoke")
 
     class Meta:
         model = Camera
-        fields = ["label", "catalogue_model", "brand", "model", *Camera.spec_fields_with_onvif_list(), "photo"]
+        fields = [
+            "label",
+            "catalogue_model",
+            "brand",
+            "model",
+            *Camera.spec_fields_with_onvif_list(),
+            "onvif_address",
+            "photo",
+        ]
         # In an owner's words; the model's own texts (for officers and the admin) stay as they are.
         labels = {
             "label": _("Where is this camera?"),
@@ -169,6 +202,7 @@ class CameraForm(EitherSeparator, forms.ModelForm):
             "night_vision": _("It sees in the dark (infrared)"),
             "night_vision_range_m": _("How far in the dark? (metres)"),
             "rtsp_url": _("Video stream address"),
+            "onvif_address": _("ONVIF address of the camera"),
             "photo": _("Photo of the camera"),
         }
         help_texts = {
@@ -185,22 +219,69 @@ class CameraForm(EitherSeparator, forms.ModelForm):
             "resolution_h_px": _("For example 1920 (2 MP) or 2560 (4 MP)."),
             "resolution_v_px": _("For example 1080 (2 MP) or 1440 (4 MP)."),
             "rtsp_url": _("From your installer, without a password."),
+            "onvif_address": _("From your installer, without a password."),
             "photo": _("JPEG, PNG or WebP, up to 5 MB."),
         }
         widgets = {
-            "rtsp_url": forms.TextInput(attrs={"inputmode": "url", "autocomplete": "off", "spellcheck": "false"})
+            name: forms.TextInput(attrs={"inputmode": "url", "autocomplete": "off", "spellcheck": "false"})
+            for name in ("rtsp_url", "onvif_address")
         }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if self.instance.pk:
             self.initial.setdefault("onvif_profiles", sorted(self.instance.onvif_profiles))
+        if not viewer_accounts.available():
+            for name in self.VIEWER_FIELDS:
+                del self.fields[name]
+        elif not (self.instance.pk and viewer_accounts.ViewerAccount.objects.filter(camera=self.instance).exists()):
+            del self.fields["viewer_revoke"]
         self._fill_from_catalogue()
+
+    @property
+    def viewer_account_granted(self):
+        return "viewer_revoke" in self.fields
+
+    @property
+    def camera_changed(self):
+        """Did a field of the camera itself change (not only its viewer account)?"""
+        return bool(set(self.changed_data) - set(self.VIEWER_FIELDS))
+
+    def clean(self):
+        cleaned = super().clean()
+        username, password = cleaned.get("viewer_username"), cleaned.get("viewer_password")
+        if bool(username) != bool(password):
+            self.add_error(
+                "viewer_password" if username else "viewer_username",
+                forms.ValidationError(
+                    _("Fill in both the user name and the password of the viewer account, or neither."),
+                    code="viewer_incomplete",
+                ),
+            )
+        return cleaned
+
+    def full_clean(self):
+        super().full_clean()
+        # An address refused for carrying a user name and password is shown again without them.
+        for name, code in (("rtsp_url", "rtsp_credentials"), ("onvif_address", "onvif_credentials")):
+            if self.is_bound and self.has_error(name, code):
+                key = self.add_prefix(name)
+                data = self.data.copy()
+                data[key] = without_credentials(data.get(key, ""))
+                self.data = data
+
+    def save_viewer_account(self, camera):
+        """Store, replace or withdraw the camera's viewer account, as the owner asked."""
+        if self.cleaned_data.get("viewer_revoke"):
+            viewer_accounts.revoke(camera)
+        elif self.cleaned_data.get("viewer_username") and self.cleaned_data.get("viewer_password"):
+            viewer_accounts.grant(camera, self.cleaned_data["viewer_username"], self.cleaned_data["viewer_password"])
 
     @property
     def technical_open(self):
         """Show the data sheet's figures open: a model not from the catalogue, or an error among them."""
-        technical = {"brand", "model", *Camera.spec_fields_with_onvif_list()} - {"faces_road", "retention_days"}
+        technical = {"brand", "model", "onvif_address", *self.VIEWER_FIELDS, *Camera.spec_fields_with_onvif_list()}
+        technical -= {"faces_road", "retention_days", "rtsp_url"}
         if self.is_bound:
             return bool(technical & set(self.errors)) or not self.data.get(self.add_prefix("catalogue_model"))
         return bool(self.instance.pk and self.instance.catalogue_model_id is None)

@@ -35,6 +35,7 @@ from .validators import (
     validate_longitude,
     validate_nib,
     validate_nik,
+    validate_onvif_address,
     validate_rtsp_url,
 )
 
@@ -425,6 +426,13 @@ class Camera(models.Model):
         validators=[validate_rtsp_url],
         help_text=_("For example rtsp://192.168.1.10:554/stream1, without user name or password."),
     )
+    onvif_address = models.CharField(
+        _("ONVIF device address"),
+        max_length=300,
+        blank=True,
+        validators=[validate_onvif_address],
+        help_text=_("For example http://192.168.1.10/onvif/device_service, without user name or password."),
+    )
     faces_road = models.BooleanField(_("faces the public road"), default=False)
     installed_on = models.DateField(_("installed on"), null=True, blank=True)
     # What the daily probe of the stream found (feeds/); written by the probes, not by people.
@@ -482,6 +490,11 @@ class Camera(models.Model):
                 condition=~Q(rtsp_url__regex=RTSP_CREDENTIALS_RE),
                 name="camera_rtsp_without_credentials",
                 violation_error_message=_("Remove the user name and password from the stream address."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(onvif_address__regex=RTSP_CREDENTIALS_RE),
+                name="camera_onvif_without_credentials",
+                violation_error_message=_("Remove the user name and password from the ONVIF address."),
             ),
         ]
 
@@ -560,3 +573,4 @@ from .camera_standard import (  # noqa: E402, F401
 )
 from .feed_probes import FeedProbe  # noqa: E402, F401
 from .service_contact import ServiceContact  # noqa: E402, F401
+from .viewer_accounts import ViewerAccount  # noqa: E402, F401

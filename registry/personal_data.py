@@ -11,11 +11,14 @@ export (changes included) ask this module; logs and sessions never hold these va
 | person phone               | registry.view_contact_data     | officers, superv.   | +62•••••••7890     |
 | person e-mail              | registry.view_contact_data     | officers, superv.   | s•••@example.id    |
 | camera stream address      | registry.view_stream_address   | officers, superv.   | •••                |
+| camera ONVIF address       | registry.view_stream_address   | officers, superv.   | •••                |
 | outbox message recipient   | registry.view_contact_data     | officers, superv.   | as phone or e-mail |
+| camera viewer account      | nobody                         | (the probes only)   | granted or not     |
 
-Camera credentials are never stored: the database refuses a stream address that carries a
-user name or password (Camera's `camera_rtsp_without_credentials` constraint). Whatever stores
-them later adds its row here.
+Camera credentials never sit in an address: the database refuses a stream or ONVIF address that
+carries a user name or password. The one place they are kept is the viewer account an owner may
+grant the city (registry.viewer_accounts): encrypted, never shown, read only by the probes
+through `reveal()`, which logs it.
 """
 
 from collections.abc import Callable
@@ -70,7 +73,7 @@ STREAM_ADDRESS = Rule("registry.view_stream_address", mask_stream_address, Acces
 
 SENSITIVE_FIELDS = {
     ResponsiblePerson: {"nik": NIK, "phone": PHONE, "email": EMAIL},
-    Camera: {"rtsp_url": STREAM_ADDRESS},
+    Camera: {"rtsp_url": STREAM_ADDRESS, "onvif_address": STREAM_ADDRESS},
     OutboxMessage: {"recipient": RECIPIENT},
 }
 

@@ -83,6 +83,7 @@ def register(*, premises_form, person_form, camera_forms, language=None):
             camera.premises = premises
             camera._change_reason = OWNER
             camera.save()
+            form.save_viewer_account(camera)
         if person.email:
             # Queued in this transaction (django-mailer), sent by a task once committed.
             send_registration_email(premises, person, secret, language)
@@ -151,13 +152,16 @@ def owner_update(*, premises, premises_form, person_form, camera_formset):
             if form.instance.pk and form.cleaned_data.get("retire"):
                 camera = form.instance
                 camera.status = Camera.Status.REMOVED
-            elif form.has_changed():
+            elif form.camera_changed:
                 camera = form.save(commit=False)
                 camera.premises = premises
             else:
+                if form.instance.pk:  # the viewer account alone is not a change for the officers to verify
+                    form.save_viewer_account(form.instance)
                 continue
             camera._change_reason = OWNER
             camera.save()
+            form.save_viewer_account(camera)
             changed = True
     return changed
 

@@ -122,3 +122,27 @@ def validate_rtsp_url(value):
             _("Enter a stream address that starts with rtsp://, for example rtsp://192.168.1.10:554/stream1."),
             code="invalid_rtsp",
         )
+
+
+def validate_onvif_address(value):
+    """A camera's ONVIF device address (http://…/onvif/device_service), without credentials."""
+    if not value:
+        return
+    if re.match(RTSP_CREDENTIALS_RE, value):
+        raise ValidationError(
+            _(
+                "Remove the user name and password from the ONVIF address: grant the city a viewer "
+                "account in the fields below instead."
+            ),
+            code="onvif_credentials",
+        )
+    try:
+        parts = urlsplit(value)
+        parts.port  # noqa: B018  (raises ValueError on a bad port)
+    except ValueError:
+        parts = None
+    if parts is None or parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+        raise ValidationError(
+            _("Enter an ONVIF address that starts with http://, for example http://192.168.1.10/onvif/device_service."),
+            code="invalid_onvif",
+        )

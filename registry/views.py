@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 from django_ratelimit.decorators import ratelimit
 
@@ -73,6 +74,7 @@ def _verdicts(cameras):
 
 
 @never_cache  # a form shown again with its errors carries the owner's NIK, phone and e-mail
+@sensitive_post_parameters()  # and error reports never carry them, nor a viewer account's password
 @ratelimit(key="ip", rate=registration_rate, method="POST", block=False)
 def register(request):
     """The public form: premises, responsible person, consent and any number of camera rows."""
@@ -142,6 +144,7 @@ def register_done(request):
 
 
 @never_cache
+@sensitive_post_parameters()
 @ratelimit(key="ip", rate=registration_rate, method="POST", block=False)
 def owner_edit(request, secret):
     """From the status link: correct the data, add or retire cameras. Goes back to verification."""

@@ -1,7 +1,9 @@
 /* The dashboard map. The browser asks only for what it shows: on every move it sends the box and
    the zoom, and the server answers with clusters (counted in SQL, inspections/clusters.py) and
    single premises. A cluster's ring shows its share of compliant (green), not compliant (red) and
-   not judged (grey) premises; its title and popup say the same in words. Clicking a cluster zooms
+   not judged (grey) premises, or, coloured by feed, of premises with a dark feed (red), a feed
+   asking for credentials (orange), every feed answering (green) or none probed (grey); its title
+   and popup say the same in words. Clicking a cluster zooms
    into it; at the closest zoom, or for premises at one spot, its popup opens the near-point list. Roads are lines. Without tiles (offline)
    the markers still show on a blank background. */
 (function () {
@@ -11,8 +13,13 @@
   var L = window.L;
   var map = L.map(box, { center: [0.133, 117.495], zoom: 13, maxZoom: 19 });
   L.tileLayer("https://tile.openstreetmap.org/{z}/{x}/{y}.png", { maxZoom: 19, attribution: "&copy; OpenStreetMap" }).addTo(map);
-  var colours = { compliant: "#00703c", non_compliant: "#d4351c", not_judged: "#6e7781" };
-  var order = ["non_compliant", "compliant", "not_judged"];
+  // Both colourings (inspections/clusters.py COLOURINGS); a ring lists the worst first.
+  var colours = {
+    compliant: "#00703c", non_compliant: "#d4351c", not_judged: "#6e7781",
+    online: "#00703c", needs_credentials: "#f47738", offline: "#d4351c", never: "#6e7781"
+  };
+  var orders = { compliance: ["non_compliant", "compliant", "not_judged"], feed: ["offline", "needs_credentials", "online", "never"] };
+  var order = orders.compliance;
   var roads = L.layerGroup().addTo(map);
   var shown = L.layerGroup().addTo(map);
   var filter = document.getElementById("map-filter");
@@ -71,6 +78,8 @@
       .then(function (r) { return r.json(); })
       .then(function (data) {
         shown.clearLayers();
+        order = orders[data.colouring] || orders.compliance;
+        document.querySelectorAll("[data-legend]").forEach(function (legend) { legend.hidden = legend.dataset.legend !== data.colouring; });
         if (!roadsDrawn) {
           data.roads.forEach(function (road) {
             L.polyline(road.line, { color: "#0b5cab", weight: 4, opacity: 0.6 }).bindTooltip(road.name).addTo(roads);

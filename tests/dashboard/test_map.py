@@ -102,6 +102,7 @@ def test_a_box_outside_the_city_is_empty(client, officer, town):
         "markers": [],
         "cell": None,
         "roads": [],
+        "colouring": "compliance",
         "labels": _map(client)["labels"],
     }
 

@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.feeds.onvif_responder import OnvifResponder
+
 GST_PACKAGES = "gir1.2-gst-rtsp-server-1.0 gstreamer1.0-plugins-base gstreamer1.0-plugins-good gstreamer1.0-plugins-ugly python3-gi"
 SYSTEM_PYTHON = "/usr/bin/python3"
 
@@ -27,9 +29,8 @@ def _missing(what):
     pytest.skip(message)
 
 
-@pytest.fixture(scope="session")
-def gstreamer_rtsp():
-    """rtsp://127.0.0.1:PORT/test served by gst-rtsp-server (640×480 H.264), for the session."""
+def _gstreamer(*account):
+    """(process, rtsp://127.0.0.1:PORT/test) of gst-rtsp-server, open or asking for `account`."""
     if not shutil.which(SYSTEM_PYTHON):
         _missing("Debian's python3")
     check = subprocess.run(
@@ -44,7 +45,7 @@ def gstreamer_rtsp():
         _missing("GStreamer's RTSP server for Python")
     port = free_port()
     server = subprocess.Popen(
-        [SYSTEM_PYTHON, str(Path(__file__).with_name("gst_rtsp_server.py")), str(port)],
+        [SYSTEM_PYTHON, str(Path(__file__).with_name("gst_rtsp_server.py")), str(port), *account],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
@@ -53,9 +54,42 @@ def gstreamer_rtsp():
     if line.strip() != "ready":
         server.kill()
         _missing(f"a working GStreamer pipeline (x264enc): {server.stderr.read()[-300:]}")
-    yield f"rtsp://127.0.0.1:{port}/test"
+    return server, f"rtsp://127.0.0.1:{port}/test"
+
+
+@pytest.fixture(scope="session")
+def gstreamer_rtsp():
+    """rtsp://127.0.0.1:PORT/test served by gst-rtsp-server (640×480 H.264), for the session."""
+    server, url = _gstreamer()
+    yield url
     server.terminate()
     server.wait(10)
+
+
+VIEWER_ACCOUNT = ("pemantau-7Qx", "lihat-saja-7Qx")
+
+
+@pytest.fixture(scope="session")
+def gstreamer_rtsp_with_account():
+    """The same stream, answering only the viewer account VIEWER_ACCOUNT (digest) and 401 to others."""
+    server, url = _gstreamer(":".join(VIEWER_ACCOUNT))
+    yield url
+    server.terminate()
+    server.wait(10)
+
+
+@pytest.fixture
+def onvif_device():
+    """Start small ONVIF devices on loopback (tests/feeds/onvif_responder.py); closed after the test."""
+    devices = []
+
+    def start(**options):
+        devices.append(OnvifResponder(**options))
+        return devices[-1]
+
+    yield start
+    for device in devices:
+        device.close()
 
 
 class _Server(threading.Thread):

@@ -1,15 +1,20 @@
 """A real RTSP server for the feed tests: GStreamer's gst-rtsp-server serving an H.264 test
 stream (640×480) at rtsp://127.0.0.1:PORT/test. Run by Debian's python3 (python3-gi), which the
-project's virtualenv does not have: `python3 gst_rtsp_server.py PORT`. Prints "ready" when it
-listens."""
+project's virtualenv does not have:
+
+    python3 gst_rtsp_server.py PORT [USER:PASSWORD]
+
+With USER:PASSWORD, the server answers only that viewer account (digest authentication, as
+cameras ask) and 401 to anyone else. Prints "ready" when it listens."""
 
 import sys
 
 import gi
 
 gi.require_version("Gst", "1.0")
+gi.require_version("GstRtsp", "1.0")
 gi.require_version("GstRtspServer", "1.0")
-from gi.repository import GLib, Gst, GstRtspServer  # noqa: E402
+from gi.repository import GLib, Gst, GstRtsp, GstRtspServer  # noqa: E402
 
 Gst.init(None)
 server = GstRtspServer.RTSPServer()
@@ -22,6 +27,16 @@ factory.set_launch(
 )
 factory.set_shared(True)
 server.get_mount_points().add_factory("/test", factory)
+if len(sys.argv) > 2:
+    user, password = sys.argv[2].split(":", 1)
+    auth = GstRtspServer.RTSPAuth()
+    auth.set_supported_methods(GstRtsp.RTSPAuthMethod.DIGEST)
+    viewer = GstRtspServer.RTSPToken()
+    viewer.set_string("media.factory.role", "viewer")
+    auth.add_digest(user, password, viewer)  # no default token: anyone else gets 401
+    server.set_auth(auth)
+    role = Gst.Structure.from_string("viewer, media.factory.access=true, media.factory.construct=true")[0]
+    factory.add_role_from_structure(role)
 server.attach(None)
 print("ready", flush=True)
 GLib.MainLoop().run()

@@ -5,6 +5,7 @@ answers again. Not warnable: a dark feed alone starts no warning letter."""
 import datetime
 
 import pytest
+import time_machine
 
 from feeds.probe import Result
 from feeds.run import store
@@ -85,3 +86,17 @@ def test_the_overview_shows_the_share_of_feeds_answering_and_links_to_the_dark_o
     assert link in page and never.feed_status == "never"
     listed = client.get("/dashboard/premises/?flag_kind=feed_dark").content.decode()
     assert camera.premises.name in listed
+
+
+def test_a_standard_that_makes_a_dark_feed_warnable_puts_the_premises_in_breach_and_on_the_ladder(camera):
+    """The same dark feed under a standard with feed_dark_warnable: a breach, and SP1 follows."""
+    CameraStandard.objects.update(feed_dark_warnable=True)
+    store({camera.pk: Result(FeedStatus.OFFLINE, detail="no answer")}, SILENT_FROM)
+    with time_machine.travel(datetime.datetime(2026, 11, 24, 1, 0, tzinfo=WITA), tick=False):
+        sweep.run_sweep(datetime.date(2026, 11, 24))
+        assert _dark(camera) is not None
+        camera.premises.refresh_from_db()
+        assert camera.premises.in_breach is True
+        ladder.advance_warning_ladder(datetime.date(2026, 11, 24))
+    letter = WarningLetter.objects.get(premises=camera.premises)
+    assert letter.step == "sp1" and list(letter.flags.values_list("kind", flat=True)) == ["feed_dark"]

@@ -165,8 +165,8 @@ def test_every_broken_rule_is_reported():
 
 def test_severity_and_which_kinds_count_for_warnings():
     assert rules.evaluate_premises(facts(cameras=()), STANDARD, AS_OF)[0].severity == "high"
-    assert FlagKind.INSPECTION_OVERDUE not in rules.WARNABLE_KINDS
-    assert FlagKind.UNVERIFIED not in rules.WARNABLE_KINDS
+    assert FlagKind.INSPECTION_OVERDUE not in rules.warnable_kinds(STANDARD)
+    assert FlagKind.UNVERIFIED not in rules.warnable_kinds(STANDARD)
 
 
 @pytest.mark.parametrize(
@@ -249,10 +249,10 @@ def test_the_flag_kinds_severities_ladder_kinds_and_wording_derive_from_the_one_
     assert StoredKind is rules.FlagKind
     assert [k.value for k in rules.FlagKind] == [r.kind for r in rules.RULES]
     assert rules.SEVERITY == {r.kind: r.severity for r in rules.RULES}
-    assert rules.WARNABLE_KINDS == {"no_camera", "too_few_road_cameras", "camera_below_standard"} | {
-        "not_connectable",
-        "inspection_failed",
-    }
+    warnable = {"no_camera", "too_few_road_cameras", "camera_below_standard", "not_connectable", "inspection_failed"}
+    assert rules.warnable_kinds(STANDARD) == warnable
+    # A dark feed is the officers' to look into, unless the standard makes it warnable.
+    assert rules.warnable_kinds(CameraStandard(version=1, feed_dark_warnable=True)) == warnable | {"feed_dark"}
     for rule in rules.RULES:
         assert rule.enforces and rule.label and rule.check and rule.wording, rule.kind
 

@@ -6,6 +6,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from cryptography.fernet import Fernet
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
@@ -21,6 +22,7 @@ def test_check_deploy_is_clean_with_production_settings():
         DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
         DJANGO_ALLOWED_HOSTS="cctv.bontangkota.go.id",
         CELERY_BROKER_URL="redis://127.0.0.1:6379/0",
+        VIEWER_ACCOUNT_KEYS=Fernet.generate_key().decode(),  # without it: registry.W001
     )
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],

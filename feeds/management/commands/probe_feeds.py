@@ -16,12 +16,16 @@ class Command(BaseCommand):
 
     def handle(self, *args, camera=None, commit=False, **options):
         results = run.probe_cameras(camera, commit=commit)
-        for pk, _url, r in results:
+        for pk, r in results:
             size = f" {r.width}×{r.height}" if r.width else ""
             latency = f" {r.latency_ms} ms" if r.latency_ms is not None else ""
-            self.stdout.write(f"camera {pk}: {r.outcome}{latency} {r.codec}{size} {r.detail}".rstrip())
-        counts = Counter(r.outcome for _pk, _url, r in results)
+            onvif = (
+                f" ONVIF {r.onvif}" + (f" ({r.device}, {r.profiles} profiles)" if r.device else "") if r.onvif else ""
+            )
+            self.stdout.write(f"camera {pk}: {r.outcome}{latency} {r.codec}{size}{onvif} {r.detail}".rstrip())
+        counts = Counter(r.outcome for _pk, r in results)
         summary = (
-            ", ".join(f"{n} {outcome}" for outcome, n in sorted(counts.items())) or "no camera with a stream address"
+            ", ".join(f"{n} {outcome}" for outcome, n in sorted(counts.items()))
+            or "no camera with a stream or ONVIF address"
         )
         self.stdout.write(f"{len(results)} probed: {summary}" + ("" if commit else " (dry run: nothing stored)"))
