@@ -19,8 +19,7 @@ from onvif.exceptions import ONVIFError
 from zeep.exceptions import Fault, TransportError
 
 from registry.choices import FeedStatus
-
-from .probe import Refused, guarded_address
+from registry.network_guard import Refused, guarded_address
 
 MEDIA_NAMESPACE = "http://www.onvif.org/ver10/media/wsdl"
 STREAM_SETUP = {"Stream": "RTP-Unicast", "Transport": {"Protocol": "RTSP"}}

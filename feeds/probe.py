@@ -5,22 +5,19 @@ connection that is closed at once (no SETUP, no PLAY: a probe never holds a stre
 - 401 to either: the camera answers and needs the city's credentials.
 - Anything else, a refusal, or no answer within the timeout: offline, with the reason.
 
-Only addresses inside settings.FEED_PROBE_ALLOWED_NETWORKS are probed; the host is resolved
-once and that address is the one connected to (a name cannot resolve to one address for the
-check and another for the connection).
+Only addresses inside settings.FEED_PROBE_ALLOWED_NETWORKS are probed (registry.network_guard).
 """
 
 import asyncio
 import base64
 import hashlib
-import ipaddress
 import re
-import socket
 import time
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from registry.choices import FeedStatus
+from registry.network_guard import Refused, guarded_address
 
 MAX_HEADER = 16 * 1024
 MAX_BODY = 64 * 1024
@@ -38,30 +35,6 @@ class Result:
     onvif: str = ""  # what the ONVIF device service answered, when the camera has an address
     device: str = ""  # manufacturer and model, from ONVIF
     profiles: int | None = None  # media profiles, from ONVIF
-
-
-class Refused(Exception):
-    """The address may not be probed (not in the allowed networks) or cannot be read."""
-
-
-def allowed(address, networks):
-    ip = ipaddress.ip_address(address)
-    if ip.version == 6 and ip.ipv4_mapped:
-        ip = ip.ipv4_mapped
-    return any(ip in ipaddress.ip_network(net, strict=False) for net in networks)
-
-
-async def guarded_address(hostname, port, networks):
-    """The one address a host name resolves to, if every address it resolves to is allowed; else Refused."""
-    loop = asyncio.get_running_loop()
-    try:
-        infos = await loop.getaddrinfo(hostname, port, type=socket.SOCK_STREAM)
-    except socket.gaierror:
-        raise Refused("host name not found") from None
-    addresses = [info[4][0] for info in infos]
-    if not addresses or not all(allowed(a, networks) for a in addresses):
-        raise Refused("address outside FEED_PROBE_ALLOWED_NETWORKS")
-    return addresses[0]
 
 
 async def resolve(url, networks):

@@ -11,9 +11,10 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from feeds.probe import allowed, probe
+from feeds.probe import probe
 from registry.choices import FeedStatus
 from registry.models import Camera, FeedProbe
+from registry.network_guard import allowed
 from tests.factories import CameraFactory
 
 pytestmark = pytest.mark.django_db
