@@ -102,6 +102,8 @@ class CameraSerializer(serializers.ModelSerializer):
             "feed_last_seen_at",
             "uptime_30d",
             "viewer_account_granted",
+            "measured_px_per_m",
+            "measured_on",
             "updated_at",
         ]
 

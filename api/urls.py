@@ -5,6 +5,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from rest_framework.routers import DefaultRouter
 
 from . import views
+from .pixel_density import PixelDensityView
 from .spec_check import SpecCheckView
 
 router = DefaultRouter()
@@ -21,5 +22,6 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
     path("api/v1/spec-check/", SpecCheckView.as_view(), name="api-spec-check"),
+    path("api/v1/pixel-density/", PixelDensityView.as_view(), name="api-pixel-density"),
     path("api/v1/", include(router.urls)),
 ]

@@ -150,3 +150,47 @@ class AssignmentForm(forms.Form):
         if planned_on < timezone.localdate():
             raise forms.ValidationError(_("Plan the inspection for today or later."))
         return planned_on
+
+
+class MeasureForm(forms.Form):
+    """A pixel-density measurement: a picture holding the test card, uploaded or grabbed from the stream."""
+
+    image = forms.FileField(
+        label=_("Picture holding the test card"),
+        required=False,
+        help_text=_("A screenshot or a photo of the recorder's screen: JPEG, PNG or WebP."),
+        widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}),
+    )
+    grab_frame = forms.BooleanField(label=_("Take a picture from the camera's stream instead"), required=False)
+    marker_side_mm = forms.DecimalField(
+        label=_("Side of the printed marker (mm)"),
+        initial=200,
+        min_value=20,
+        max_value=1000,
+        decimal_places=1,
+        help_text=_("200 on the city's card printed at 100 %: check the 100 mm line with a ruler."),
+    )
+    distance_m = forms.DecimalField(
+        label=_("Distance of the card from the camera (m)"),
+        required=False,
+        min_value=0.5,
+        max_value=200,
+        decimal_places=1,
+        help_text=_("Where faces must be identified: the standard's distance, or the kerb."),
+    )
+
+    def __init__(self, *args, camera, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.camera = camera
+        if not camera.rtsp_url:
+            del self.fields["grab_frame"]
+
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("image") and not cleaned.get("grab_frame") and "image" not in self.errors:
+            raise forms.ValidationError(
+                _("Upload a picture holding the test card, or take one from the stream."), code="no_picture"
+            )
+        if cleaned.get("image") and cleaned.get("grab_frame"):
+            raise forms.ValidationError(_("Choose one: the uploaded picture or the stream."), code="two_pictures")
+        return cleaned

@@ -511,3 +511,7 @@ class NotificationCursor(models.Model):
 
     def __str__(self):
         return f"{self.user} · {self.seen_at}"
+
+
+# The pixel-density measurements live in their own module; imported here so that Django registers them.
+from .measurements import PixelDensityMeasurement  # noqa: E402, F401

@@ -82,13 +82,26 @@ class Judging:
     def working(self):
         return [c for c in self.registered if c.status == "active"]
 
+    def measured(self, camera):
+        """Does a measured pixel density decide for this camera? One taken within the standard's
+        measurement_valid_days before `as_of` wins over the declared figures for face identification."""
+        days = self.standard.measurement_valid_days
+        on = _day(getattr(camera, "measured_on", None))
+        return (
+            bool(days and on and getattr(camera, "measured_px_per_m", None) is not None)
+            and (self.as_of - on).days < days
+        )
+
     @cached_property
     def findings_by_camera(self):
-        """(camera, spec findings, connectivity findings) for each camera the standard judges."""
+        """(camera, spec findings, connectivity findings) for each camera the standard judges; a
+        fresh measurement replaces the declared figures' face identification finding."""
         judged = [c for c in self.working if c.faces_road] if self.standard.judge_road_cameras_only else self.working
         result = []
         for camera in judged:
             findings = self.check(camera, self.standard).findings
+            if self.measured(camera):
+                findings = [f for f in findings if f.rule != "face_identification"]
             spec = [f.as_dict() for f in findings if f.rule not in CONNECTIVITY_RULES]
             link = [f.as_dict() for f in findings if f.rule in CONNECTIVITY_RULES]
             result.append((camera, spec, link))
@@ -135,6 +148,41 @@ def _moment(value):
     return value if value.tzinfo else value.replace(tzinfo=datetime.UTC)
 
 
+def _day(value):
+    """A date as the sweep reads it raw: a date, or ISO text (SQLite)."""
+    return datetime.date.fromisoformat(value) if isinstance(value, str) else value
+
+
+def _measured_below_standard(j):
+    """Cameras whose fresh measured pixel density is below the standard's face level."""
+    required = j.standard.face_px_per_m
+    cameras = [
+        {
+            "id": c.pk,
+            "label": c.label,
+            "measured_px_per_m": round(c.measured_px_per_m),
+            "required_px_per_m": round(required),
+            "measured_on": _day(c.measured_on).isoformat(),
+        }
+        for c in j.working
+        if j.measured(c) and c.measured_px_per_m < required
+    ]
+    return {"cameras": cameras} if cameras else None
+
+
+def _measured_lines(details):
+    return [
+        _("%(label)s: measured %(measured)s px/m at the test card on %(date)s; faces need %(required)s px/m.")
+        % {
+            "label": c["label"],
+            "measured": c["measured_px_per_m"],
+            "date": c["measured_on"],
+            "required": c["required_px_per_m"],
+        }
+        for c in details.get("cameras", [])
+    ]
+
+
 def _feed_dark(j):
     """Cameras whose stream has not answered the probes for longer than feed_dark_hours, counted
     to the start of `as_of` (Asia/Makassar): judged by day, as the sweep judges."""
@@ -150,7 +198,7 @@ def _feed_dark(j):
             "hours": hours,
         }
         for c in j.working
-        if getattr(c, "rtsp_url", "")
+        if (getattr(c, "rtsp_url", "") or getattr(c, "onvif_address", ""))
         and getattr(c, "feed_dark_since", None)
         and start_of_day - _moment(c.feed_dark_since) > datetime.timedelta(hours=hours)
     ]
@@ -253,6 +301,16 @@ RULES = (
         "Perwali 25/2019: connected into one city system (ONVIF and RTSP findings)",
         lambda j: _cameras_with(j, "link"),
         _camera_lines,
+    ),
+    Rule(
+        "MEASURED_BELOW_STANDARD",
+        "measured_below_standard",
+        gettext_lazy("Measured below the standard"),
+        Severity.MEDIUM,
+        True,
+        "IEC 62676-4 via the test card (inspections.pixel_density); settings face_level, measurement_valid_days",
+        _measured_below_standard,
+        _measured_lines,
     ),
     Rule(
         "FEED_DARK",

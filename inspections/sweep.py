@@ -44,7 +44,17 @@ log = logging.getLogger(__name__)
 
 CHUNK_SIZE = 1000
 
-CAMERA_FIELDS = ("pk", "premises_id", "label", "status", *Camera.SPEC_FIELDS, "feed_dark_since")
+CAMERA_FIELDS = (
+    "pk",
+    "premises_id",
+    "label",
+    "status",
+    *Camera.SPEC_FIELDS,
+    "feed_dark_since",
+    "onvif_address",
+    "measured_px_per_m",
+    "measured_on",
+)
 SPEC_SLICE = slice(4, 4 + len(Camera.SPEC_FIELDS))
 
 

@@ -8,7 +8,7 @@ from celery import shared_task
 
 from registry.dates import date_or_today
 
-from . import ladder, sweep
+from . import ladder, measurements, sweep
 
 
 @shared_task(name="inspections.compliance_sweep", time_limit=600)
@@ -33,6 +33,12 @@ def sweep_chunk(chunk_id):
 def judge_premises(premises_id, as_of=None):
     """One premises judged now, after a write that can change its verdict (inspections.triggers)."""
     sweep.judge_premises(premises_id, date_or_today(as_of))
+
+
+@shared_task(name="inspections.delete_old_measurement_images", time_limit=600)
+def delete_old_measurement_images():
+    """The pictures of pixel-density measurements past the standard's retention (the figures stay)."""
+    return measurements.delete_old_images()
 
 
 @shared_task(name="inspections.warning_ladder", time_limit=600)

@@ -141,6 +141,9 @@ STORAGES = {
 }
 MEDIA_URL = "media/"
 MEDIA_ROOT = env.path("DJANGO_MEDIA_ROOT", default=BASE_DIR / "media")
+# Files never served as media: the pictures of pixel-density measurements (inspections.measurements),
+# read only through a staff view that logs each look. Back it up with MEDIA_ROOT.
+PRIVATE_MEDIA_ROOT = env.path("DJANGO_PRIVATE_MEDIA_ROOT", default=BASE_DIR / "private_media")
 
 # E-mail is queued in the database (django-mailer) in the same transaction as what caused it,
 # and sent by the `registry.send_queued_mail` task (after commit, and every minute by beat), so a
@@ -232,6 +235,10 @@ CELERY_BEAT_SCHEDULE = {
     "queued-mail-every-minute": {"task": "registry.send_queued_mail", "schedule": 60.0},
     "owner-messages-every-minute": {"task": "outbox.deliver_due", "schedule": 60.0},
     "feed-probes-hourly": {"task": "feeds.probe_feeds", "schedule": crontab(minute=20)},
+    "measurement-pictures-daily": {
+        "task": "inspections.delete_old_measurement_images",
+        "schedule": crontab(hour=3, minute=40),
+    },
     "failed-mail-every-half-hour": {
         "task": "registry.send_queued_mail",
         "schedule": 30 * 60.0,

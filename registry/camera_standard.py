@@ -121,6 +121,21 @@ class CameraStandard(models.Model):
             "counts as a breach and the warning ladder (SP1, SP2, SP3) follows it."
         ),
     )
+    measurement_valid_days = models.PositiveSmallIntegerField(
+        _("a measured pixel density counts for (days)"),
+        default=365,
+        help_text=_(
+            "A pixel density measured from the test card at an inspection wins over the declared figures "
+            "for face identification for this many days; below the level it is a finding. 0: declared "
+            "figures always decide."
+        ),
+    )
+    measurement_image_retention_days = models.PositiveSmallIntegerField(
+        _("keep measurement pictures for (days)"),
+        default=30,
+        validators=[MinValueValidator(1)],
+        help_text=_("The camera's picture can show people (UU 27/2022): it is deleted after this; the figures stay."),
+    )
     revocation_after_freeze_months = models.PositiveSmallIntegerField(
         _("revocation after permit freeze (months)"),
         default=3,

@@ -440,6 +440,9 @@ class Camera(models.Model):
     feed_checked_at = models.DateTimeField(_("feed checked at"), null=True, blank=True)
     feed_last_seen_at = models.DateTimeField(_("feed last answered at"), null=True, blank=True)
     feed_dark_since = models.DateTimeField(_("feed silent since"), null=True, blank=True)
+    # The last pixel density measured from the test card at an inspection (inspections.measurements).
+    measured_px_per_m = models.FloatField(_("measured pixel density (px/m)"), null=True, blank=True)
+    measured_on = models.DateField(_("measured on"), null=True, blank=True)
     photo = PhotoField(
         _("installation photo"),
         upload_to="cameras/%Y/%m/",
@@ -458,7 +461,14 @@ class Camera(models.Model):
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     history = HistoricalRecords(
-        excluded_fields=["feed_status", "feed_checked_at", "feed_last_seen_at", "feed_dark_since"]
+        excluded_fields=[
+            "feed_status",
+            "feed_checked_at",
+            "feed_last_seen_at",
+            "feed_dark_since",
+            "measured_px_per_m",
+            "measured_on",
+        ]
     )
 
     class Meta:

@@ -29,8 +29,8 @@ def _missing(what):
     pytest.skip(message)
 
 
-def _gstreamer(*account):
-    """(process, rtsp://127.0.0.1:PORT/test) of gst-rtsp-server, open or asking for `account`."""
+def gstreamer(*options):
+    """(process, rtsp://127.0.0.1:PORT/test) of gst-rtsp-server, with gst_rtsp_server.py's `options`."""
     if not shutil.which(SYSTEM_PYTHON):
         _missing("Debian's python3")
     check = subprocess.run(
@@ -45,7 +45,7 @@ def _gstreamer(*account):
         _missing("GStreamer's RTSP server for Python")
     port = free_port()
     server = subprocess.Popen(
-        [SYSTEM_PYTHON, str(Path(__file__).with_name("gst_rtsp_server.py")), str(port), *account],
+        [SYSTEM_PYTHON, str(Path(__file__).with_name("gst_rtsp_server.py")), str(port), *options],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
@@ -60,7 +60,7 @@ def _gstreamer(*account):
 @pytest.fixture(scope="session")
 def gstreamer_rtsp():
     """rtsp://127.0.0.1:PORT/test served by gst-rtsp-server (640×480 H.264), for the session."""
-    server, url = _gstreamer()
+    server, url = gstreamer()
     yield url
     server.terminate()
     server.wait(10)
@@ -72,7 +72,7 @@ VIEWER_ACCOUNT = ("pemantau-7Qx", "lihat-saja-7Qx")
 @pytest.fixture(scope="session")
 def gstreamer_rtsp_with_account():
     """The same stream, answering only the viewer account VIEWER_ACCOUNT (digest) and 401 to others."""
-    server, url = _gstreamer(":".join(VIEWER_ACCOUNT))
+    server, url = gstreamer("--account", ":".join(VIEWER_ACCOUNT))
     yield url
     server.terminate()
     server.wait(10)
