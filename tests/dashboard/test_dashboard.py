@@ -173,6 +173,8 @@ def test_a_supervisor_creates_a_new_standard_version_and_an_officer_only_reads(c
         "warning_grace_days": 7,
         "revocation_after_freeze_months": 3,
         "feed_dark_hours": 72,
+        "measurement_valid_days": 365,
+        "measurement_image_retention_days": 30,
     }
     refused = client.post("/dashboard/standard/", {**data, "effective_from": "2020-01-01"}, HTTP_ACCEPT_LANGUAGE="en")
     assert refused.status_code == 200 and refused.context["form"].errors["effective_from"]

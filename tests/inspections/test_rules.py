@@ -249,7 +249,14 @@ def test_the_flag_kinds_severities_ladder_kinds_and_wording_derive_from_the_one_
     assert StoredKind is rules.FlagKind
     assert [k.value for k in rules.FlagKind] == [r.kind for r in rules.RULES]
     assert rules.SEVERITY == {r.kind: r.severity for r in rules.RULES}
-    warnable = {"no_camera", "too_few_road_cameras", "camera_below_standard", "not_connectable", "inspection_failed"}
+    warnable = {
+        "no_camera",
+        "too_few_road_cameras",
+        "camera_below_standard",
+        "not_connectable",
+        "measured_below_standard",
+        "inspection_failed",
+    }
     assert rules.warnable_kinds(STANDARD) == warnable
     # A dark feed is the officers' to look into, unless the standard makes it warnable.
     assert rules.warnable_kinds(CameraStandard(version=1, feed_dark_warnable=True)) == warnable | {"feed_dark"}

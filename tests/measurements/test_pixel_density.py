@@ -12,6 +12,7 @@ from inspections import pixel_density
 from inspections.pixel_density import ImageTooLarge, NoMarker, NotAnImage, SeveralMarkers, measure, read_image
 from tests.measurements.synthetic import jpeg, noisy, png, scene
 
+
 @pytest.fixture(autouse=True)
 def _english():
     with translation.override("en"):

@@ -20,11 +20,12 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from drf_spectacular.generators import SchemaGenerator
 
 from api.auth import issue_token
-from inspections import ladder, recording, sweep
+from inspections import ladder, measurements, recording, sweep
 from inspections.models import ComplianceFlag, SweepRun, WarningLetter, WarningStatus
 from registry.models import CameraStandard, Premises
 from registry.registration import hash_secret
 from tests.factories import PremisesFactory, checklist, dome_below_standard
+from tests.measurements.synthetic import scene
 
 pytestmark = pytest.mark.django_db
 
@@ -103,6 +104,9 @@ EXPECTED = {
     "inspections:correct": {"GET": signed_in(*INSPECTORS), "POST": signed_in_post(*INSPECTORS)},
     "inspections:record": {"GET": signed_in(*INSPECTORS), "POST": signed_in_post(*INSPECTORS)},
     "inspections:sheet": {"GET": signed_in(*ALL_STAFF)},
+    "inspections:test-card": {"GET": signed_in(*INSPECTORS)},
+    "inspections:measure": {"GET": signed_in(*INSPECTORS), "POST": signed_in_post(*INSPECTORS)},
+    "inspections:measurement-picture": {"GET": signed_in(*INSPECTORS)},  # the pictures can show people
     "dashboard:overview": {"GET": signed_in(*ALL_STAFF)},
     "dashboard:map": {"GET": signed_in(*ALL_STAFF)},
     "dashboard:map-data": {"GET": signed_in(*ALL_STAFF)},
@@ -126,6 +130,7 @@ EXPECTED["logout"] = {"GET": everyone(NOT_ALLOWED), "POST": everyone(LOGIN)}
 # (path template, method) from the OpenAPI schema -> {actor: outcome}
 EXPECTED_API = {
     ("/api/v1/spec-check/", "post"): everyone(OK),
+    ("/api/v1/pixel-density/", "post"): api(*INSPECTORS),  # measures, stores nothing: the token may ask
     ("/api/v1/roads/", "get"): api(*ALL_STAFF),
     ("/api/v1/roads/{id}/", "get"): api(*ALL_STAFF),
     ("/api/v1/premises/", "get"): api(*ALL_STAFF),
@@ -176,7 +181,7 @@ def api_operations():
 
 
 @pytest.fixture
-def world(officer, supervisor, auditor, django_user_model, client_factory):
+def world(officer, supervisor, auditor, django_user_model, client_factory, settings, tmp_path):
     """One of everything a route can point at, and a client per caller."""
     as_of = datetime.date(2026, 6, 1)
     failing = PremisesFactory(name="Toko Gagal", designated_on=datetime.date(2025, 1, 1))
@@ -195,6 +200,10 @@ def world(officer, supervisor, auditor, django_user_model, client_factory):
         verification_status=Premises.Verification.PENDING,
         status_secret_hash=hash_secret("the-owners-secret"),
     )
+    settings.PRIVATE_MEDIA_ROOT = tmp_path
+    measurement = measurements.record(
+        failing.cameras.first(), scene(60, size=(640, 480))[0], source="upload", user=officer, marker_side_mm=200
+    )
     service_user = django_user_model.objects.create_user(username="command_centre", password="x-not-used-9")
     service_user.groups.add(*officer.groups.all())
     _, key = issue_token(name="command centre", user=service_user)
@@ -208,6 +217,7 @@ def world(officer, supervisor, auditor, django_user_model, client_factory):
         "camera": failing.cameras.first().pk,
         "road": failing.road_id,
         "standard": CameraStandard.objects.order_by("pk").first().pk,
+        "measurement": measurement.pk,
     }
     clients = {
         "anonymous": client_factory(),
@@ -246,6 +256,8 @@ def route_url(name, ids, *, wrong_secret=False):
         "inspections:correct": [ids["inspection"]],
         "inspections:record": [ids["premises"]],
         "inspections:sheet": [ids["premises"]],
+        "inspections:measure": [ids["camera"]],
+        "inspections:measurement-picture": [ids["measurement"], "original"],
         "dashboard:premises": [ids["premises"]],
         "dashboard:flag-action": [ids["flag"]],
         "dashboard:sweep-progress": [ids["sweep"]],
@@ -337,6 +349,8 @@ def test_api_operations_answer_each_caller_as_expected(world):
             got = outcome_of(response)
             if got == "HTTP 400" and "spec-check" in path:
                 got = OK  # the public check answered (an incomplete camera is its business)
+            if got == "HTTP 415" and "pixel-density" in path:
+                got = OK  # it answered: a picture is sent as multipart, not JSON
             if not accepted(expected, got, response):
                 wrong.append(f"{method.upper()} {url} as {actor}: expected {expected}, got {got}")
     assert not wrong, "\n".join(wrong)

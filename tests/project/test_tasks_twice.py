@@ -21,7 +21,7 @@ def test_every_task_of_ours_acknowledges_late_and_is_requeued_when_its_worker_di
     ours = {
         name: task
         for name, task in app.tasks.items()
-        if name.startswith(("registry.", "inspections.", "notifications."))
+        if name.startswith(("registry.", "inspections.", "notifications.", "feeds."))
     }
     assert set(ours) == {
         "registry.send_queued_mail",
@@ -30,7 +30,10 @@ def test_every_task_of_ours_acknowledges_late_and_is_requeued_when_its_worker_di
         "inspections.sweep_chunk",
         "inspections.judge_premises",
         "inspections.warning_ladder",
+        "inspections.delete_old_measurement_images",
         "notifications.daily_digest",
+        "feeds.probe_feeds",
+        "feeds.probe_feed_chunk",
     }
     for task in ours.values():
         assert task.acks_late and task.reject_on_worker_lost, task.name

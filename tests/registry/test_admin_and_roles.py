@@ -114,6 +114,8 @@ def test_a_supervisor_cannot_edit_the_version_in_force_but_can_start_a_new_one_f
             "warning_grace_days": 7,
             "revocation_after_freeze_months": 3,
             "feed_dark_hours": 72,
+            "measurement_valid_days": 365,
+            "measurement_image_retention_days": 30,
         }.items()
     }
     response = client.post("/admin/registry/camerastandard/add/", form)
