@@ -60,9 +60,9 @@ def measure_camera(request, camera_pk):
             form.add_error("grab_frame" if data.get("grab_frame") else "image", str(error))
         else:
             said = _("Measured %(px)s px/m: %(verdict)s (faces need %(level)s px/m).") % {
-                "px": number_format(measurement.px_per_m, 0),
+                "px": number_format(round(measurement.px_per_m)),
                 "verdict": _("meets the level") if measurement.meets_identify else _("below the level"),
-                "level": number_format(measurement.threshold_px_per_m, 0),
+                "level": number_format(round(measurement.threshold_px_per_m)),
             }
             if measurement.strong_perspective:
                 said += " " + _("The card was held at a slant: measure again facing the camera to be sure.")

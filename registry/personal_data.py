@@ -14,6 +14,7 @@ export (changes included) ask this module; logs and sessions never hold these va
 | camera ONVIF address       | registry.view_stream_address   | officers, superv.   | •••                |
 | outbox message recipient   | registry.view_contact_data     | officers, superv.   | as phone or e-mail |
 | camera viewer account      | nobody                         | (the probes only)   | granted or not     |
+| pixel-density pictures     | inspections.view_pixeldensitymeasurement | officers, superv. | not listed: a link, each look logged; deleted after the standard's retention |
 
 Camera credentials never sit in an address: the database refuses a stream or ONVIF address that
 carries a user name or password. The one place they are kept is the viewer account an owner may
