@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from registry.models import Camera
 from registry.uploads import clean_photo
 
+from . import pixel_density
 from .access import field_staff
 from .models import CAMERA_CHECKS, PREMISES_CHECKS, InspectionCheck, InspectionKind, Outcome
 from .recording import ItemOutcome
@@ -60,12 +61,33 @@ class InspectionForm(forms.Form):
         self.camera_groups = []
         for camera in self.cameras:
             rows = [self._add_check(f"c{camera.pk}", camera.pk, check, previous) for check in CAMERA_CHECKS]
-            self.camera_groups.append((camera, rows))
+            self._add_measurement(camera)
+            self.camera_groups.append((camera, rows, self.measurement_fields(camera)))
+        self.measured = {}  # camera id -> (picture, distance): measured in clean(), stored with the inspection
         self.premises_rows = [self._add_check("p", None, check, previous) for check in PREMISES_CHECKS]
         if original is not None:
             self.fields["performed_on"].initial = original.performed_on
             self.fields["kind"].initial = original.kind
             self.fields["summary"].initial = original.summary
+
+    def _add_measurement(self, camera):
+        """The optional test-card picture of a camera (inspections.pixel_density), measured on saving."""
+        self.fields[f"m{camera.pk}-card"] = forms.FileField(
+            label=_("Picture holding the test card"),
+            required=False,
+            help_text=_("Optional: measures the pixel density where faces must be identified."),
+            widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}),
+        )
+        self.fields[f"m{camera.pk}-distance"] = forms.DecimalField(
+            label=_("Distance of the card from the camera (m)"),
+            required=False,
+            min_value=0.5,
+            max_value=200,
+            decimal_places=1,
+        )
+
+    def measurement_fields(self, camera):
+        return self[f"m{camera.pk}-card"], self[f"m{camera.pk}-distance"]
 
     def _add_check(self, prefix, camera_id, check, previous):
         name = f"{prefix}-{check.value}"
@@ -129,6 +151,17 @@ class InspectionForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
+        for camera in self.cameras:
+            card = cleaned.get(f"m{camera.pk}-card")
+            if not card:
+                continue
+            try:
+                picture = pixel_density.read_image(card.read())
+                pixel_density.measure(picture)
+            except pixel_density.MeasurementError as error:
+                self.add_error(f"m{camera.pk}-card", str(error))
+            else:
+                self.measured[camera.pk] = (picture, cleaned.get(f"m{camera.pk}-distance"))
         outcomes = [v for k, v in cleaned.items() if k.count("-") == 1 and k[:1] in "cp" and v in Outcome.values]
         if outcomes and all(v == Outcome.NOT_CHECKED for v in outcomes):
             raise forms.ValidationError(_("Check at least one item: an inspection with nothing checked has no result."))

@@ -3,6 +3,7 @@ import datetime
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -16,7 +17,7 @@ from django.views.decorators.http import require_POST
 from registry.models import Camera, CameraStandard, FeedProbe, Premises, ServiceContact
 from registry.registration import premises_for_secret
 
-from . import ladder, recording, rules, sweep
+from . import ladder, measurements, pixel_density, recording, rules, sweep
 from . import owner_status as owner_status_message
 from .forms import AssignmentForm, InspectionForm
 from .models import (
@@ -28,6 +29,7 @@ from .models import (
     Inspection,
     InspectionAssignment,
     Outcome,
+    PixelDensityMeasurement,
     WarningLetter,
 )
 
@@ -129,17 +131,30 @@ def _checklist_page(request, premises, *, original=None, assignment=None):
     form = InspectionForm(request.POST or None, request.FILES or None, premises=premises, original=original)
     if request.method == "POST" and form.is_valid():
         try:
-            recorded = recording.record_inspection(
-                premises=premises,
-                performed_on=form.cleaned_data["performed_on"],
-                actor=request.user,
-                items=form.items(),
-                kind=form.cleaned_data["kind"],
-                summary=form.cleaned_data["summary"],
-                photos=form.cleaned_data["photos"],
-                assignment=assignment,
-                corrects=original,
-            )
+            with transaction.atomic():  # the inspection and its measurements, or nothing
+                recorded = recording.record_inspection(
+                    premises=premises,
+                    performed_on=form.cleaned_data["performed_on"],
+                    actor=request.user,
+                    items=form.items(),
+                    kind=form.cleaned_data["kind"],
+                    summary=form.cleaned_data["summary"],
+                    photos=form.cleaned_data["photos"],
+                    assignment=assignment,
+                    corrects=original,
+                )
+                for camera in form.cameras:
+                    if camera.pk in form.measured:
+                        picture, distance = form.measured[camera.pk]
+                        measurements.record(
+                            camera,
+                            picture,
+                            source=PixelDensityMeasurement.Source.UPLOAD,
+                            user=request.user,
+                            marker_side_mm=pixel_density.DEFAULT_MARKER_SIDE_MM,
+                            distance_m=distance,
+                            inspection=recorded,
+                        )
         except ValidationError as error:
             for message in error.messages:
                 form.add_error(None, message)

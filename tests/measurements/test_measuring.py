@@ -272,3 +272,40 @@ def test_the_pictures_are_deleted_after_the_retention_and_the_figures_stay(clien
     client.force_login(officer)
     assert client.get(f"/measurements/{measurement.pk}/original.jpg").status_code == 404
     assert measurements.delete_old_images(now) == 0
+
+
+# --- the inspection form uses the same service ------------------------------------------------------
+
+
+def _inspection_data(camera, **changes):
+    from tests.inspections.test_recording import page_data
+
+    return page_data(camera.premises, performed_on="2026-11-27", **changes)
+
+
+def test_the_inspection_form_measures_a_card_picture_and_links_it_to_the_inspection(client, officer, camera):
+    client.force_login(officer)
+    data, truth = card_picture(320)
+    upload = SimpleUploadedFile("kartu.jpg", data, content_type="image/jpeg")
+    response = client.post(
+        f"/premises/{camera.premises_id}/inspect/",
+        _inspection_data(camera, **{f"m{camera.pk}-card": upload, f"m{camera.pk}-distance": "8"}),
+    )
+    assert response.status_code == 302, response.content.decode()[-2000:]
+    measurement = PixelDensityMeasurement.objects.get()
+    assert measurement.inspection is not None and measurement.inspection.premises_id == camera.premises_id
+    assert measurement.px_per_m == pytest.approx(truth, rel=0.03) and float(measurement.distance_m) == 8
+
+
+def test_an_inspection_with_a_card_picture_that_cannot_be_measured_saves_nothing(client, officer, camera):
+    from inspections.models import Inspection
+
+    client.force_login(officer)
+    upload = SimpleUploadedFile("kosong.png", png(scene(60)[0] * 0 + 128), content_type="image/png")
+    response = client.post(
+        f"/premises/{camera.premises_id}/inspect/",
+        _inspection_data(camera, **{f"m{camera.pk}-card": upload}),
+        HTTP_ACCEPT_LANGUAGE="id",
+    )
+    assert response.status_code == 200 and "Tidak ada kartu uji" in response.content.decode()
+    assert not Inspection.objects.exists() and not PixelDensityMeasurement.objects.exists()
