@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from inspections import clusters, ladder, recording, tasks
+from inspections import clusters, figures, ladder, recording, tasks
 from inspections.access import field_staff, signed_in_with
 from inspections.filters import COMPLIANCE_CHOICES, PremisesFilter, compliance_q, params_q, premises_with_status
 from inspections.models import (
@@ -28,12 +28,10 @@ from inspections.models import (
     ComplianceFlag,
     FlagKind,
     SweepRun,
-    SweepStatus,
     WarningStatus,
     WarningStep,
 )
 from registry import personal_data
-from registry.choices import FeedStatus
 from registry.csv_cells import LineWriter, cell
 from registry.jobs import enqueue
 from registry.models import (
@@ -50,8 +48,7 @@ PAGE_SIZE = 50
 _guard = signed_in_with("registry.view_premises")
 
 
-def _percent(part, whole):
-    return round(100 * part / whole) if whole else 0
+_percent = figures.percent
 
 
 def _status(premises):
@@ -111,7 +108,7 @@ def overview(request):
         request,
         "dashboard/overview.html",
         {
-            "feeds": _feeds(),
+            "feeds": figures.feeds(),
             "dark": next(f for f in flags if f.key == "flag_feed_dark"),
             "cards": cards,
             "by_road": _compliance_by("road", ProtocolRoad.objects.values_list("pk", "name"), today),
@@ -119,59 +116,26 @@ def overview(request):
             "flags_by_kind": [f for f in flags if f.count],
             "warnings": [f for f in warnings if f.count],
             "awaiting": awaiting,
-            "trend": _trend(today),
+            "trend": figures.trend(today),
             "last_run": last_run,
             "nav": "overview",
         },
     )
 
 
-def _feeds():
-    """Of the cameras with a stream address that the probes have checked, how many answer."""
-    probed = (
-        Camera.objects.exclude(status=Camera.Status.REMOVED).exclude(rtsp_url="").exclude(feed_status=FeedStatus.NEVER)
-    )
-    counts = probed.aggregate(probed=Count("pk"), answering=Count("pk", filter=~Q(feed_status=FeedStatus.OFFLINE)))
-    return {**counts, "percent": _percent(counts["answering"], counts["probed"])}
-
-
 def _compliance_by(param, choices, today):
-    """Per road or category: obligated premises and the compliant ones, each a figure with its list."""
+    """Per road or category: obligated premises and the compliant ones, each a figure with its list
+    (the counts: inspections.figures, as the public transparency page counts them)."""
     field = "road_id" if param == "road" else param
     labels = dict(choices)
     obligated, compliant = {"obligated": "true"}, {"compliance": "compliant"}
-    grouped = (
-        Premises.objects.values_list(field)
-        .annotate(n=Count("pk", filter=params_q(obligated, today)), ok=Count("pk", filter=params_q(compliant, today)))
-        .order_by()
-    )
     rows = []
-    for key, n, ok in grouped:
-        if not n:
-            continue
+    for key, (n, ok) in figures.compliance_by(field, today).items():
         total = Figure(f"{param}_{key}", labels.get(key, key), {**obligated, param: key})
         good = Figure(f"{param}_{key}_ok", labels.get(key, key), {**compliant, param: key})
         total.count, good.count = n, ok
         rows.append({"label": total.label, "total": total, "compliant": good, "percent": _percent(ok, n)})
     return sorted(rows, key=lambda row: str(row["label"]))
-
-
-def _trend(today):
-    """The last successful sweep of each of the past 12 months: compliant share of obligated premises."""
-    since = (today.replace(day=1) - datetime.timedelta(days=335)).replace(day=1)
-    runs = SweepRun.objects.filter(status=SweepStatus.SUCCEEDED, as_of__gte=since).order_by("as_of", "pk")
-    by_month = {}
-    for run in runs.only("as_of", "premises_obligated", "premises_compliant"):
-        by_month[(run.as_of.year, run.as_of.month)] = run
-    return [
-        {
-            "month": datetime.date(y, m, 1),
-            "percent": _percent(r.premises_compliant, r.premises_obligated),
-            "compliant": r.premises_compliant,
-            "obligated": r.premises_obligated,
-        }
-        for (y, m), r in sorted(by_month.items())
-    ]
 
 
 # ---------------------------------------------------------------------------
