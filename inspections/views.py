@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 from registry.models import Camera, CameraStandard, FeedProbe, Premises, ServiceContact
 from registry.registration import premises_for_secret
 
-from . import ladder, measurements, pixel_density, recording, rules, sweep
+from . import ladder, letters, measurements, pixel_density, recording, rules, sweep
 from . import owner_status as owner_status_message
 from .forms import AssignmentForm, InspectionForm
 from .models import (
@@ -38,20 +38,9 @@ from .models import (
 @permission_required("inspections.view_warningletter", raise_exception=True)
 def warning_letter(request, pk):
     """The printable letter of one warning step, always in Bahasa Indonesia (an official letter)."""
-    letter = get_object_or_404(
-        WarningLetter.objects.select_related("premises__road", "premises__kelurahan__kecamatan", "approved_by"), pk=pk
-    )
+    letter = get_object_or_404(WarningLetter, pk=pk)
     with translation.override("id"):
-        return render(
-            request,
-            "inspections/warning_letter.html",
-            {
-                "letter": letter,
-                "premises": letter.premises,
-                "persons": letter.premises.responsible_persons.all(),
-                "flags": letter.flags.order_by("kind"),
-            },
-        )
+        return render(request, "inspections/warning_letter.html", letters.letter_context(letter))
 
 
 @require_POST

@@ -55,6 +55,8 @@ INSTALLED_APPS = [
     "exports",
     "notifications",
     "feeds",
+    "documents",
+    "transparency",
 ]
 
 MIDDLEWARE = [
@@ -165,6 +167,17 @@ DEFAULT_FROM_EMAIL = env("DJANGO_DEFAULT_FROM_EMAIL", default="cctv@bontangkota.
 # The city's emblem in every page's header (a static path such as /static/img/bontang.png, or a URL
 # on this site; the content security policy allows images from this site only). Empty: no emblem.
 CITY_EMBLEM_URL = env("CITY_EMBLEM_URL", default="")
+# The letterhead and signatory of the PDF letters and plaques (documents/).
+OFFICE_NAME = env("OFFICE_NAME", default="Dinas Komunikasi dan Informatika Kota Bontang")
+OFFICE_ADDRESS = env("OFFICE_ADDRESS", default="Bontang, Kalimantan Timur")
+OFFICE_CONTACT = env("OFFICE_CONTACT", default="")
+SIGNATORY_TITLE = env("SIGNATORY_TITLE", default="Kepala Dinas Komunikasi dan Informatika")
+SIGNATORY_NAME = env("SIGNATORY_NAME", default="")
+# Key of the codes in the letters' and plaques' QR codes (documents.models): an HMAC key. A code
+# already printed stays valid when it changes.
+DOCUMENT_CODE_KEY = env("DOCUMENT_CODE_KEY", default=f"documents:{SECRET_KEY}")
+# How long the public transparency page and its open data are cached (seconds).
+TRANSPARENCY_CACHE_SECONDS = env.int("TRANSPARENCY_CACHE_SECONDS", default=600)
 
 
 # Messages to owners (outbox/): e-mail through the mail queue above; WhatsApp and SMS through a

@@ -29,6 +29,8 @@ urlpatterns = [
     path("", include("dashboard.urls")),
     path("", include("exports.urls")),
     path("", include("notifications.urls")),
+    path("", include("documents.urls")),
+    path("", include("transparency.urls")),
     path("status/<str:secret>/", owner_status, name="owner-status"),
 ]
 
