@@ -10,7 +10,6 @@ list its services is asked for media at its device service address, as many came
 
 import asyncio
 import ipaddress
-import logging
 from dataclasses import dataclass
 from urllib.parse import urlsplit, urlunsplit
 
@@ -23,9 +22,6 @@ from registry.network_guard import Refused, guarded_address
 
 MEDIA_NAMESPACE = "http://www.onvif.org/ver10/media/wsdl"
 STREAM_SETUP = {"Stream": "RTP-Unicast", "Transport": {"Protocol": "RTSP"}}
-
-# The library logs the device's host at DEBUG; stream addresses stay out of our logs at any level.
-logging.getLogger("onvif").setLevel(logging.WARNING)
 
 
 @dataclass(frozen=True)

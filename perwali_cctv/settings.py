@@ -394,5 +394,11 @@ LOGGING = {
         "axes": {"level": "WARNING"},  # its banner on every command, a line per successful login; lockouts stay
         # A line per task that succeeded (every write judges its premises); failures are still logged.
         "celery.app.trace": {"level": "WARNING"},
+        # WeasyPrint's steps and fontTools' subsetting, a dozen lines per PDF; problems are still logged.
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+        # The ONVIF library logs camera hosts at DEBUG: stream addresses stay out of the log.
+        "onvif": {"level": "WARNING"},
+        "zeep": {"level": "WARNING"},
     },
 }

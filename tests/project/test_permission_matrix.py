@@ -20,6 +20,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from drf_spectacular.generators import SchemaGenerator
 
 from api.auth import issue_token
+from documents.models import PublicCode, code_for
 from inspections import ladder, measurements, recording, sweep
 from inspections.models import ComplianceFlag, SweepRun, WarningLetter, WarningStatus
 from registry.models import CameraStandard, Premises
@@ -121,6 +122,15 @@ EXPECTED = {
     "exports:columns": {"GET": signed_in(*ALL_STAFF)},
     "exports:zip": {"GET": signed_in(*EXPORTERS)},
     "exports:file": {"GET": signed_in(*EXPORTERS)},
+    "documents:letter-pdf": {"GET": signed_in(*ALL_STAFF)},
+    "documents:plaque": {"GET": signed_in(*ALL_STAFF)},
+    "documents:verify": {"GET": everyone(OK)},  # what a letter's QR code opens: public, nothing personal
+    "documents:premises-public": {"GET": everyone(OK)},  # what a plaque's QR code opens
+    # The owner's premises is verified by the verify-registration line above; a pending one has none.
+    "documents:owner-plaque": {"GET": everyone(OK), "wrong secret": everyone(NOT_FOUND)},
+    "transparency:page": {"GET": everyone(OK)},
+    "transparency:data-csv": {"GET": everyone(OK)},
+    "transparency:data-json": {"GET": everyone(OK)},
     "media": {"GET": everyone(NOT_FOUND)},  # development only; a name that does not exist
 }
 # Last, because it ends the sessions every line above uses: signing out sends anyone back to
@@ -218,6 +228,8 @@ def world(officer, supervisor, auditor, django_user_model, client_factory, setti
         "road": failing.road_id,
         "standard": CameraStandard.objects.order_by("pk").first().pk,
         "measurement": measurement.pk,
+        "letter_code": code_for(PublicCode.Kind.LETTER, letter.pk),
+        "plaque_code": code_for(PublicCode.Kind.PLAQUE, failing.pk),
     }
     clients = {
         "anonymous": client_factory(),
@@ -257,6 +269,11 @@ def route_url(name, ids, *, wrong_secret=False):
         "inspections:record": [ids["premises"]],
         "inspections:sheet": [ids["premises"]],
         "inspections:measure": [ids["camera"]],
+        "documents:letter-pdf": [ids["letter"]],
+        "documents:plaque": [ids["premises"]],
+        "documents:verify": [ids["letter_code"]],
+        "documents:premises-public": [ids["plaque_code"]],
+        "documents:owner-plaque": [secret],
         "inspections:measurement-picture": [ids["measurement"], "original"],
         "dashboard:premises": [ids["premises"]],
         "dashboard:flag-action": [ids["flag"]],
