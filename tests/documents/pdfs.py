@@ -35,6 +35,10 @@ def qr_codes_of(pdf, dpi=150):
     with tempfile.TemporaryDirectory() as folder:
         source = Path(folder) / "doc.pdf"
         source.write_bytes(pdf)
-        subprocess.run(["pdftoppm", "-r", str(dpi), "-png", "-singlefile", "-f", "1", source, Path(folder) / "page"], check=True)
+        subprocess.run(
+            ["pdftoppm", "-r", str(dpi), "-png", "-singlefile", "-f", "1", source, Path(folder) / "page"], check=True
+        )
         page = Image.open(Path(folder) / "page.png")
-        return [barcode.text for barcode in zxingcpp.read_barcodes(page) if barcode.format == zxingcpp.BarcodeFormat.QRCode]
+        return [
+            barcode.text for barcode in zxingcpp.read_barcodes(page) if barcode.format == zxingcpp.BarcodeFormat.QRCode
+        ]

@@ -82,7 +82,9 @@ def test_a_letter_of_a_closed_ladder_says_it_is_no_longer_in_force(client, offic
 
 
 def test_a_verified_premises_prints_its_plaque_and_its_qr_leads_to_the_right_premises(client, officer):
-    premises = PremisesFactory(name="Apotek Sehat", verification_status="verified", designated_on=datetime.date(2025, 1, 1))
+    premises = PremisesFactory(
+        name="Apotek Sehat", verification_status="verified", designated_on=datetime.date(2025, 1, 1)
+    )
     other = PremisesFactory(name="Toko Lain", verification_status="verified")
     ResponsiblePersonFactory(premises=premises, name="Siti Aminah", phone="+6281234567890", nik="6474010101010001")
     CameraFactory(premises=premises)
