@@ -12,36 +12,19 @@ measured_on); the rules judge it (rules.MEASURED_BELOW_STANDARD) while it is fre
 
 import datetime
 import io
-import os
 import uuid
 
 from django.conf import settings
 from django.core.files.base import ContentFile
-from django.core.files.storage import FileSystemStorage
 from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from PIL import Image
 
 from registry.models import Camera, CameraStandard
+from registry.uploads import private_storage
 
 from . import pixel_density
-
-
-class PrivateStorage(FileSystemStorage):
-    """Files outside MEDIA_ROOT, with no URL: read only through a view that checks and logs."""
-
-    def __init__(self):
-        super().__init__(base_url=None)
-
-    base_location = property(lambda self: settings.PRIVATE_MEDIA_ROOT)
-    location = property(lambda self: os.path.abspath(self.base_location))
-
-    def url(self, name):
-        raise ValueError("private files have no URL")
-
-
-private_storage = PrivateStorage()
 
 
 class PixelDensityMeasurement(models.Model):

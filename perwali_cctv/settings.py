@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "feeds",
     "documents",
     "transparency",
+    "imports",
 ]
 
 MIDDLEWARE = [
@@ -176,6 +177,9 @@ SIGNATORY_NAME = env("SIGNATORY_NAME", default="")
 # Key of the codes in the letters' and plaques' QR codes (documents.models): an HMAC key. A code
 # already printed stays valid when it changes.
 DOCUMENT_CODE_KEY = env("DOCUMENT_CODE_KEY", default=f"documents:{SECRET_KEY}")
+# Imports of the licensing office's list (imports/): files with more rows are refused before parsing.
+IMPORT_MAX_ROWS = env.int("IMPORT_MAX_ROWS", default=100_000)
+IMPORT_MAX_BYTES = env.int("IMPORT_MAX_BYTES", default=50 * 1024 * 1024)
 # How long the public transparency page and its open data are cached (seconds).
 TRANSPARENCY_CACHE_SECONDS = env.int("TRANSPARENCY_CACHE_SECONDS", default=600)
 

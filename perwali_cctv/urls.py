@@ -31,6 +31,7 @@ urlpatterns = [
     path("", include("notifications.urls")),
     path("", include("documents.urls")),
     path("", include("transparency.urls")),
+    path("", include("imports.urls")),
     path("status/<str:secret>/", owner_status, name="owner-status"),
 ]
 

@@ -6,7 +6,8 @@ cause and the recipient: replaying a cause sends nothing twice. Each responsible
 on the phone channel (settings.OUTBOX_PHONE_CHANNEL: their phone is always known) and by e-mail
 when they gave one. Events: a registration verified or rejected (registry/registration.py), a
 new status link (registry/views.py), a warning letter (inspections/ladder.py), an inspection
-that found the building short (inspections/recording.py), a feed gone dark (inspections/sweep.py).
+that found the building short (inspections/recording.py), a feed gone dark (inspections/sweep.py),
+an invitation to premises brought in from the licensing office's list (imports/).
 """
 
 from django.conf import settings
@@ -31,6 +32,7 @@ SUBJECTS = {
     "warning": gettext_noop("Warning letter for %(name)s"),
     "inspection_failed": gettext_noop("Inspection of %(name)s: what needs putting right"),
     "feed_dark": gettext_noop("The CCTV stream of %(name)s does not answer"),
+    "invitation": gettext_noop("%(name)s must run CCTV: register your cameras"),
 }
 
 

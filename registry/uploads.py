@@ -1,10 +1,14 @@
-"""Uploaded photos: only real JPEG, PNG or WebP images, at most 5 MB, re-encoded without metadata."""
+"""Uploaded photos: only real JPEG, PNG or WebP images, at most 5 MB, re-encoded without metadata.
+And the private storage: files never served as media (measurement pictures, imported files)."""
 
 import io
+import os
 import uuid
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.storage import FileSystemStorage
 from django.core.files.uploadedfile import SimpleUploadedFile, UploadedFile
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -68,3 +72,19 @@ class PhotoField(models.ImageField):
 
     def formfield(self, **kwargs):
         return super().formfield(**{**kwargs, "form_class": PhotoFormField})
+
+
+class PrivateStorage(FileSystemStorage):
+    """Files outside MEDIA_ROOT, with no URL: read only through a view that checks and logs."""
+
+    def __init__(self):
+        super().__init__(base_url=None)
+
+    base_location = property(lambda self: settings.PRIVATE_MEDIA_ROOT)
+    location = property(lambda self: os.path.abspath(self.base_location))
+
+    def url(self, name):
+        raise ValueError("private files have no URL")
+
+
+private_storage = PrivateStorage()

@@ -55,6 +55,7 @@ def reference_data(transactional_db):
     importlib.import_module("registry.migrations.0015_contact_data_permission").grant(apps, None)
     importlib.import_module("registry.migrations.0018_owner_messages_permissions").grant(apps, None)
     importlib.import_module("inspections.migrations.0012_measurement_permissions").grant(apps, None)
+    importlib.import_module("imports.migrations.0002_roles").grant(apps, None)
     catalogue = importlib.import_module("registry.migrations.0020_seed_camera_catalogue")
     catalogue.seed(apps, None)
     catalogue.grant(apps, None)

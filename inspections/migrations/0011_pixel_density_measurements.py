@@ -5,7 +5,7 @@ import django.utils.timezone
 from django.conf import settings
 from django.db import migrations, models
 
-import inspections.measurements
+import registry.uploads
 
 
 class Migration(migrations.Migration):
@@ -47,7 +47,7 @@ class Migration(migrations.Migration):
                     "image",
                     models.FileField(
                         blank=True,
-                        storage=inspections.measurements.PrivateStorage(),
+                        storage=registry.uploads.PrivateStorage(),
                         upload_to="measurements/%Y/%m/",
                         verbose_name="picture",
                     ),
@@ -56,7 +56,7 @@ class Migration(migrations.Migration):
                     "annotated",
                     models.FileField(
                         blank=True,
-                        storage=inspections.measurements.PrivateStorage(),
+                        storage=registry.uploads.PrivateStorage(),
                         upload_to="measurements/%Y/%m/",
                         verbose_name="picture with the corners found",
                     ),
