@@ -24,6 +24,14 @@ pytestmark = pytest.mark.django_db
 TODAY = datetime.date(2026, 11, 28)
 
 
+@pytest.fixture
+def eager(monkeypatch):
+    """The page's tasks run in the request, as with no broker (a real worker: test_import_worker.py)."""
+    from perwali_cctv.celery import app
+
+    monkeypatch.setitem(app.conf, "task_always_eager", True)
+
+
 @pytest.fixture(autouse=True)
 def _setup(settings, tmp_path):
     settings.PRIVATE_MEDIA_ROOT = tmp_path
@@ -218,7 +226,7 @@ def _upload(client, data, name="oss.xlsx", **mapping):
     return client.post("/imports/", fields, HTTP_ACCEPT_LANGUAGE="id")
 
 
-def test_an_officer_previews_a_supervisor_confirms_and_cancel_leaves_nothing(client, officer, supervisor, settings):
+def test_an_officer_previews_a_supervisor_confirms_and_cancel_leaves_nothing(client, officer, supervisor, eager):
     client.force_login(officer)
     response = _upload(client, xlsx([row(1), row(2), row(3, NIB=99)]))
     batch = ImportBatch.objects.get()
@@ -246,7 +254,7 @@ def test_an_officer_previews_a_supervisor_confirms_and_cancel_leaves_nothing(cli
     assert not os.path.exists(path)
 
 
-def test_the_page_shows_a_refused_file_in_indonesian_and_keeps_the_mapping(client, officer):
+def test_the_page_shows_a_refused_file_in_indonesian_and_keeps_the_mapping(client, officer, eager):
     client.force_login(officer)
     _upload(client, b"%PDF-1.4", name="oss.xlsx")
     page = client.get(f"/imports/{ImportBatch.objects.get().pk}/", HTTP_ACCEPT_LANGUAGE="id").content.decode()

@@ -46,7 +46,10 @@ def test_roads_inside_bontang_are_created_and_a_rerun_changes_nothing(supervisor
     assert (len(again.create), len(again.update), again.unchanged) == (0, 0, 1)
 
 
-def test_a_roads_csv_is_read_and_the_page_takes_it(client, supervisor, settings, tmp_path):
+def test_a_roads_csv_is_read_and_the_page_takes_it(client, supervisor, settings, tmp_path, monkeypatch):
+    from perwali_cctv.celery import app
+
+    monkeypatch.setitem(app.conf, "task_always_eager", True)
     settings.PRIVATE_MEDIA_ROOT = tmp_path
     csv_data = b"name,kecamatan,line\nJl. Csv,Bontang Selatan,0.11 117.48; 0.12 117.49\n"
     client.force_login(supervisor)

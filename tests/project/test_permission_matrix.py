@@ -21,6 +21,7 @@ from drf_spectacular.generators import SchemaGenerator
 
 from api.auth import issue_token
 from documents.models import PublicCode, code_for
+from imports.models import ImportBatch
 from inspections import ladder, measurements, recording, sweep
 from inspections.models import ComplianceFlag, SweepRun, WarningLetter, WarningStatus
 from registry.models import CameraStandard, Premises
@@ -128,6 +129,10 @@ EXPECTED = {
     "documents:premises-public": {"GET": everyone(OK)},  # what a plaque's QR code opens
     # The owner's premises is verified by the verify-registration line above; a pending one has none.
     "documents:owner-plaque": {"GET": everyone(OK), "wrong secret": everyone(NOT_FOUND)},
+    "imports:index": {"GET": signed_in(*INSPECTORS), "POST": signed_in_post(*INSPECTORS)},
+    "imports:batch": {"GET": signed_in(*INSPECTORS)},
+    # A POST without "cancel" confirms: the supervisors' (an officer's cancel: tests/imports).
+    "imports:decide": {"GET": POST_ONLY, "POST": signed_in_post("supervisor")},
     "transparency:page": {"GET": everyone(OK)},
     "transparency:data-csv": {"GET": everyone(OK)},
     "transparency:data-json": {"GET": everyone(OK)},
@@ -229,6 +234,7 @@ def world(officer, supervisor, auditor, django_user_model, client_factory, setti
         "standard": CameraStandard.objects.order_by("pk").first().pk,
         "measurement": measurement.pk,
         "letter_code": code_for(PublicCode.Kind.LETTER, letter.pk),
+        "import": ImportBatch.objects.create(filename="oss.xlsx", uploaded_by=officer, status="done").pk,
         "plaque_code": code_for(PublicCode.Kind.PLAQUE, failing.pk),
     }
     clients = {
@@ -270,6 +276,8 @@ def route_url(name, ids, *, wrong_secret=False):
         "inspections:sheet": [ids["premises"]],
         "inspections:measure": [ids["camera"]],
         "documents:letter-pdf": [ids["letter"]],
+        "imports:batch": [ids["import"]],
+        "imports:decide": [ids["import"]],
         "documents:plaque": [ids["premises"]],
         "documents:verify": [ids["letter_code"]],
         "documents:premises-public": [ids["plaque_code"]],
