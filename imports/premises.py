@@ -287,10 +287,12 @@ def _match(plan, rows):
         plan.update.append((current, changed))
 
 
-def apply_plan(plan, *, batch_id, user, progress=None, batch_size=2000):
+def apply_plan(plan, *, batch_id, user, by=None, progress=None, batch_size=2000):
     """Write the plan's valid rows: creates and updates with their history, in batches of one
-    transaction each (a batch is all or nothing); then invite the new owners with a phone."""
-    reason = f"import {batch_id} by {user.get_username()}"
+    transaction each (a batch is all or nothing); then invite the new owners with a phone. The
+    history names the officer who brought the file in (`by`, else `user`) and records `user`, who
+    confirmed it, as the one who wrote."""
+    reason = f"import {batch_id} by {(by or user).get_username()}"
     now = timezone.now()
     written = 0
     for start in range(0, len(plan.create), batch_size):

@@ -10,8 +10,6 @@ from . import premises, roads
 from .models import ImportBatch
 from .reading import Refused
 
-WRITERS = {ImportBatch.Kind.PREMISES: premises.apply_plan, ImportBatch.Kind.ROADS: roads.apply_roads}
-
 
 def plan_batch(batch):
     data = batch.file.open("rb").read()
@@ -47,7 +45,10 @@ def confirm(batch_id, user_id):
         def progress(done):
             ImportBatch.objects.filter(pk=batch.pk).update(done_rows=done)
 
-        counts = WRITERS[batch.kind](plan, batch_id=batch.pk, user=user, progress=progress)
+        if batch.kind == ImportBatch.Kind.PREMISES:
+            counts = premises.apply_plan(plan, batch_id=batch.pk, user=user, by=batch.uploaded_by, progress=progress)
+        else:
+            counts = roads.apply_roads(plan, batch_id=batch.pk, user=user, progress=progress)
     except Refused as refused:
         ImportBatch.objects.filter(pk=batch.pk).update(
             status=ImportBatch.Status.FAILED, summary={"refused": str(refused)}

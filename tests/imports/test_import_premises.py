@@ -239,6 +239,9 @@ def test_an_officer_previews_a_supervisor_confirms_and_cancel_leaves_nothing(cli
     client.post(f"/imports/{batch.pk}/decide/", {"decision": "confirm"})
     batch.refresh_from_db()
     assert batch.status == "done" and batch.confirmed_by == supervisor and Premises.objects.count() == 2
+    written = Premises.objects.first().history.first()
+    assert written.history_change_reason == f"import {batch.pk} by {officer.username}"  # who brought it in
+    assert written.history_user == supervisor  # who confirmed and wrote
     assert client.post(f"/imports/{batch.pk}/decide/", {"decision": "confirm"}).status_code == 302  # twice: once
     assert Premises.objects.count() == 2
     _upload(client, xlsx([row(5)]))
