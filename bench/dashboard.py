@@ -39,19 +39,22 @@ PAGES = [
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=15)
+    parser.add_argument("--only", default="", help="only the pages whose label contains this")
+    parser.add_argument("--no-sweep", action="store_true", help="the database was swept already")
     args = parser.parse_args()
     if connection.vendor != "postgresql":
         raise SystemExit("Benchmarks run on PostgreSQL: set DATABASE_URL=postgres://…")
     setup_test_environment()
-    started = time.perf_counter()
-    sweep.run_sweep(timezone.localdate(), trigger="bench")  # flags and in_breach as a night leaves them
-    print(f"sweep first: {time.perf_counter() - started:.1f} s")
+    if not args.no_sweep:
+        started = time.perf_counter()
+        sweep.run_sweep(timezone.localdate(), trigger="bench")  # flags and in_breach as a night leaves them
+        print(f"sweep first: {time.perf_counter() - started:.1f} s")
     officer, _ = get_user_model().objects.get_or_create(username="bench-officer", defaults={"is_staff": True})
     officer.groups.add(Group.objects.get(name="officer"))
     client = Client()
     client.force_login(officer)
     print(f"{Premises.objects.count()} premises, {ComplianceFlag.objects.unresolved().count()} open flags")
-    for label, url in PAGES:
+    for label, url in [(label, url) for label, url in PAGES if args.only in label]:
         client.get(url)  # warm
         timings = []
         for _ in range(args.runs):
