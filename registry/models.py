@@ -21,6 +21,7 @@ from .choices import (  # noqa: F401 (the vocabularies are found here)
     PremisesCategory,
     Verification,
 )
+from .constraint_checks import ChecksInOneQuery
 from .dates import add_months
 from .uploads import PhotoField
 from .validators import (
@@ -131,7 +132,7 @@ class PremisesQuerySet(models.QuerySet):
         return self.filter(next_inspection_due__lt=as_of)
 
 
-class Premises(models.Model):
+class Premises(ChecksInOneQuery, models.Model):
     Category = PremisesCategory
     Ownership = Ownership
     Source = EntrySource
@@ -310,7 +311,7 @@ class Premises(models.Model):
             raise ValidationError(errors)
 
 
-class ResponsiblePerson(models.Model):
+class ResponsiblePerson(ChecksInOneQuery, models.Model):
     """The owner or manager answerable for a building's CCTV (penanggung jawab)."""
 
     premises = models.ForeignKey(
@@ -368,7 +369,7 @@ class ResponsiblePerson(models.Model):
 # CCTV units
 
 
-class Camera(models.Model):
+class Camera(ChecksInOneQuery, models.Model):
     Type = CameraType
     Status = CameraStatus
 
