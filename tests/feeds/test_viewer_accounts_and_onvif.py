@@ -173,8 +173,15 @@ def test_without_a_key_the_form_offers_no_account_and_deploy_checks_warn(client,
 # --- ONVIF ----------------------------------------------------------------------------------------
 
 
+@pytest.fixture
+def onvif_time(settings):
+    """zeep reads the ONVIF WSDLs on a process's first call: more than the 1 s the RTSP tests allow
+    when the suite runs in parallel (5 s in production)."""
+    settings.FEED_PROBE_TIMEOUT_SECONDS = 15
+
+
 def test_an_onvif_camera_without_a_stream_address_is_probed_through_the_stream_onvif_names(
-    loopback_allowed, gstreamer_rtsp, onvif_device
+    loopback_allowed, onvif_time, gstreamer_rtsp, onvif_device
 ):
     device = onvif_device(stream_uri=gstreamer_rtsp)
     camera = CameraFactory(rtsp_url="", onvif_address=device.address)
@@ -193,7 +200,9 @@ def test_an_onvif_camera_without_a_stream_address_is_probed_through_the_stream_o
     assert "/onvif/media_service" in device.paths
 
 
-def test_an_old_onvif_device_that_lists_no_services_is_asked_at_its_device_address(loopback_allowed, onvif_device):
+def test_an_old_onvif_device_that_lists_no_services_is_asked_at_its_device_address(
+    loopback_allowed, onvif_time, onvif_device
+):
     device = onvif_device(lists_services=False)
     camera = CameraFactory(rtsp_url="", onvif_address=device.address)
     ((pk, result),) = run.probe_cameras([camera.pk])
@@ -202,7 +211,7 @@ def test_an_old_onvif_device_that_lists_no_services_is_asked_at_its_device_addre
     assert set(device.paths) == {"/onvif/device_service"}
 
 
-def test_an_onvif_device_asking_for_credentials_gets_the_owners_account(loopback_allowed, onvif_device):
+def test_an_onvif_device_asking_for_credentials_gets_the_owners_account(loopback_allowed, onvif_time, onvif_device):
     device = onvif_device(account=VIEWER_ACCOUNT)
     without = CameraFactory(rtsp_url="", onvif_address=device.address)
     granted = CameraFactory(rtsp_url="", onvif_address=device.address)
