@@ -64,7 +64,7 @@ def _plaque(request, premises):
         context = {
             "premises": premises,
             "office": office(),
-            "contact": ServiceContact.objects.first(),
+            "contact": ServiceContact.current(),
             "qr": pdf.qr_data_uri(url),
             "public_url": url,
             "emblem": pdf.emblem_file_uri(),
