@@ -100,49 +100,55 @@ def validate_line_geometry(value):
             raise ValidationError(message, code="invalid_geometry") from None
 
 
-def validate_rtsp_url(value):
-    """An RTSP address, stored without credentials (DOMAIN.md section 3)."""
+def _check_address(value, schemes, credentials, invalid):
+    """An address of one of `schemes`, with a host and a readable port, and no user:password@ in it;
+    `credentials` and `invalid` are (message, code) of the two refusals."""
     if not value:
         return
     if re.match(RTSP_CREDENTIALS_RE, value):
-        raise ValidationError(
+        raise ValidationError(credentials[0], code=credentials[1])
+    try:
+        parts = urlsplit(value)
+        parts.port  # noqa: B018  (raises ValueError on a bad port)
+    except ValueError:
+        parts = None
+    if parts is None or parts.scheme.lower() not in schemes or not parts.hostname:
+        raise ValidationError(invalid[0], code=invalid[1])
+
+
+def validate_rtsp_url(value):
+    """An RTSP address, stored without credentials (DOMAIN.md section 3)."""
+    _check_address(
+        value,
+        ("rtsp", "rtsps"),
+        (
             _(
                 "Remove the user name and password from the stream address: the registry never "
                 "stores camera passwords. Give them to the officer in person."
             ),
-            code="rtsp_credentials",
-        )
-    try:
-        parts = urlsplit(value)
-        parts.port  # noqa: B018  (raises ValueError on a bad port)
-    except ValueError:
-        parts = None
-    if parts is None or parts.scheme.lower() not in ("rtsp", "rtsps") or not parts.hostname:
-        raise ValidationError(
+            "rtsp_credentials",
+        ),
+        (
             _("Enter a stream address that starts with rtsp://, for example rtsp://192.168.1.10:554/stream1."),
-            code="invalid_rtsp",
-        )
+            "invalid_rtsp",
+        ),
+    )
 
 
 def validate_onvif_address(value):
     """A camera's ONVIF device address (http://…/onvif/device_service), without credentials."""
-    if not value:
-        return
-    if re.match(RTSP_CREDENTIALS_RE, value):
-        raise ValidationError(
+    _check_address(
+        value,
+        ("http", "https"),
+        (
             _(
                 "Remove the user name and password from the ONVIF address: grant the city a viewer "
                 "account in the fields below instead."
             ),
-            code="onvif_credentials",
-        )
-    try:
-        parts = urlsplit(value)
-        parts.port  # noqa: B018  (raises ValueError on a bad port)
-    except ValueError:
-        parts = None
-    if parts is None or parts.scheme.lower() not in ("http", "https") or not parts.hostname:
-        raise ValidationError(
+            "onvif_credentials",
+        ),
+        (
             _("Enter an ONVIF address that starts with http://, for example http://192.168.1.10/onvif/device_service."),
-            code="invalid_onvif",
-        )
+            "invalid_onvif",
+        ),
+    )
