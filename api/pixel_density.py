@@ -8,8 +8,7 @@ from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from inspections import pixel_density
-from registry.models import CameraStandard
+from inspections import measurements, pixel_density
 
 from .guards import ScopedRateThrottle
 
@@ -70,8 +69,7 @@ class PixelDensityView(APIView):
             )
         except pixel_density.MeasurementError as error:
             raise serializers.ValidationError({"image": [str(error)]}) from None
-        standard = CameraStandard.objects.in_force(timezone.localdate())
-        threshold = standard.face_px_per_m if standard else 250.0
+        threshold = measurements.identify_threshold(timezone.localdate())
         return Response(
             {
                 "px_per_m": found.px_per_m,

@@ -22,7 +22,14 @@ from django.views.decorators.http import require_POST
 
 from inspections import clusters, figures, ladder, recording, tasks
 from inspections.access import field_staff, signed_in_with
-from inspections.filters import COMPLIANCE_CHOICES, PremisesFilter, compliance_q, params_q, premises_with_status
+from inspections.filters import (
+    COMPLIANCE_CHOICES,
+    PremisesFilter,
+    compliance_of,
+    compliance_q,
+    params_q,
+    premises_with_status,
+)
 from inspections.models import (
     UNRESOLVED,
     ComplianceFlag,
@@ -49,13 +56,6 @@ _guard = signed_in_with("registry.view_premises")
 
 
 _percent = figures.percent
-
-
-def _status(premises):
-    """The row's compliance, as inspections.filters.compliance_q splits the registry."""
-    if not premises.is_obligated:
-        return "not_judged"
-    return "non_compliant" if premises.has_breach else "compliant"
 
 
 # ---------------------------------------------------------------------------
@@ -152,10 +152,10 @@ def premises_list(request):
     page = Paginator(rows.only("pk"), PAGE_SIZE).get_page(request.GET.get("page"))
     # Filter and count on plain rows; compute the per-row status only for the page shown.
     ids = [p.pk for p in page.object_list]
-    shown = {p.pk: p for p in premises_with_status(today).filter(pk__in=ids)}
+    shown = {p.pk: p for p in premises_with_status().filter(pk__in=ids)}
     page.object_list = [shown[pk] for pk in ids]
     for premises in page.object_list:
-        premises.status = _status(premises)
+        premises.status = compliance_of(premises, today)
         premises.warning_label = WarningStep(premises.warning_step).label if premises.warning_step else ""
     query = request.GET.copy()
     query.pop("page", None)
@@ -198,7 +198,7 @@ def _csv(rows, today):
 
     def lines():
         yield "\ufeff" + writer.writerow(header)
-        annotated = premises_with_status(today).filter(pk__in=rows.values("pk")).order_by("name", "pk")
+        annotated = premises_with_status().filter(pk__in=rows.values("pk")).order_by("name", "pk")
         for p in annotated.iterator(chunk_size=2000):
             yield writer.writerow(
                 [
@@ -220,7 +220,7 @@ def _csv(rows, today):
                         p.next_inspection_due,
                         p.open_flag_count or 0,
                         p.warning_step or "",
-                        _status(p),
+                        compliance_of(p, today),
                     )
                 ]
             )

@@ -11,7 +11,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
-from inspections.filters import COMPLIANCE_CHOICES, compliance_q
+from inspections.filters import COMPLIANCE_CHOICES, compliance_of
 from inspections.letters import letter_context, office
 from inspections.models import CURRENT, WarningLetter
 from registry.models import Premises, ServiceContact
@@ -94,11 +94,7 @@ def premises_public(request, code):
         raise Http404
     today = timezone.localdate()
     premises = get_object_or_404(Premises.objects.select_related("road"), pk=premises_id)
-    rows = Premises.objects.filter(pk=premises.pk)
-    status, label = next(
-        ((value, label) for value, label in COMPLIANCE_CHOICES if rows.filter(compliance_q(value, today)).exists()),
-        COMPLIANCE_CHOICES[-1],
-    )
+    status = compliance_of(premises, today)
     return render(
         request,
         "documents/premises_public.html",
@@ -106,7 +102,7 @@ def premises_public(request, code):
             "premises": premises,
             "verified": premises.verification_status == Premises.Verification.VERIFIED,
             "status": status,
-            "status_label": label,
+            "status_label": dict(COMPLIANCE_CHOICES)[status],
             "today": today,
         },
     )

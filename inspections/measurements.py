@@ -21,7 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from PIL import Image
 
-from registry.models import Camera, CameraStandard
+from registry.models import Camera, CameraStandard, default_pixel_density_levels
 from registry.uploads import private_storage
 
 from . import pixel_density
@@ -73,14 +73,19 @@ class PixelDensityMeasurement(models.Model):
         return self.perspective > pixel_density.STRONG_PERSPECTIVE
 
 
+def identify_threshold(day):
+    """The px/m faces need under the standard in force on `day` (IEC 62676-4's level before any)."""
+    standard = CameraStandard.objects.in_force(day)
+    return standard.face_px_per_m if standard else float(default_pixel_density_levels()["identify"])
+
+
 def record(camera, image, *, source, user, marker_side_mm, distance_m=None, inspection=None, now=None):
     """Measure the picture `image` (an RGB array: pixel_density.read_image of an upload, or a grabbed
     frame), store the measurement and its pictures, and set the camera's last measurement. Raises
     pixel_density.MeasurementError with a message for the officer; then nothing is stored."""
     now = now or timezone.now()
     found = pixel_density.measure(image, marker_side_mm)
-    standard = CameraStandard.objects.in_force(timezone.localdate(now))
-    threshold = standard.face_px_per_m if standard else 250.0
+    threshold = identify_threshold(timezone.localdate(now))
     label = f"{found.px_per_m:.0f} px/m"
     name = uuid.uuid4().hex
     with transaction.atomic():
