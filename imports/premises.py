@@ -24,6 +24,7 @@ from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history
 
 from registry import owner_messages, registration
 from registry.models import Kelurahan, Premises, ProtocolRoad, ResponsiblePerson
@@ -303,9 +304,12 @@ def apply_plan(plan, *, batch_id, user, by=None, progress=None, batch_size=2000)
                 premises.verified_at = premises.first_verified_at = now
                 premises.verified_by = user
                 premises.tracking_code = registration.new_tracking_code()
-            Premises.objects.bulk_create(chunk, batch_size=batch_size)
+                if premises._contact.get("phone"):  # the owner is invited with a status link
+                    premises._secret = secrets.token_urlsafe(24)
+                    premises.status_secret_hash = registration.hash_secret(premises._secret)
+            Premises.objects.bulk_create(chunk, batch_size=batch_size)  # sets the ids (PostgreSQL, SQLite ≥ 3.35)
             _record_history(chunk, "+", user, reason, now)
-            _invite(chunk, batch_id)
+            _invite([p for p in chunk if hasattr(p, "_secret")], batch_id, user, reason)
         written += len(chunk)
         if progress:
             progress(written)
@@ -334,9 +338,6 @@ def _record_history(rows, kind, user, reason, now):
     quote = connection.ops.quote_name
     listed = ", ".join(quote(c) for c in columns)
     ids = [row.pk for row in rows]
-    if any(pk is None for pk in ids):  # a database that returns no ids from a bulk insert
-        codes = [row.tracking_code for row in rows]
-        ids = list(Premises.objects.filter(tracking_code__in=codes).values_list("pk", flat=True))
     marks = ", ".join(["%s"] * len(ids))
     with connection.cursor() as cursor:
         cursor.execute(
@@ -347,26 +348,26 @@ def _record_history(rows, kind, user, reason, now):
         )
 
 
-def _invite(created, batch_id):
-    """A responsible person and an invitation with a status link, for each new premises with a phone."""
-    invited = [p for p in created if getattr(p, "_contact", {}).get("phone")]
-    pks = dict(
-        Premises.objects.filter(tracking_code__in=[p.tracking_code for p in invited]).values_list("tracking_code", "pk")
+def _invite(invited, batch_id, user, reason):
+    """The owner of each new premises with a phone as its responsible person (one insert, with history),
+    and an invitation with the premises' status link through the outbox."""
+    persons = bulk_create_with_history(
+        [
+            ResponsiblePerson(
+                premises=premises,
+                name=premises._contact.get("owner_name") or _("Owner"),
+                role=_("Owner (from the licensing office's list)"),
+                phone=premises._contact["phone"],
+                email=premises._contact.get("email", ""),
+            )
+            for premises in invited
+        ],
+        ResponsiblePerson,
+        default_user=user,
+        default_change_reason=reason,
     )
     messages = []
-    for saved in invited:
-        contact = saved._contact
-        saved.pk = pks[saved.tracking_code]
-        person = ResponsiblePerson.objects.create(
-            premises=saved,
-            name=contact.get("owner_name") or _("Owner"),
-            role=_("Owner (from the licensing office's list)"),
-            phone=contact["phone"],
-            email=contact.get("email", ""),
-        )
-        secret = secrets.token_urlsafe(24)
-        Premises.objects.filter(pk=saved.pk).update(status_secret_hash=registration.hash_secret(secret))
-        messages += owner_messages.compose(
-            "invitation", saved, f"import-{batch_id}", [person], secret=registration.status_url(secret)
-        )
+    for premises, person in zip(invited, persons, strict=True):
+        secret = registration.status_url(premises._secret)
+        messages += owner_messages.compose("invitation", premises, f"import-{batch_id}", [person], secret=secret)
     owner_messages.post_and_send(messages)

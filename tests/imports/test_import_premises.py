@@ -215,6 +215,11 @@ def test_an_owner_with_a_phone_is_invited_through_the_outbox(supervisor):
     imported = Premises.objects.get()
     assert message.recipient == "+6281234567890" and imported.name in message.body
     assert imported.responsible_persons.get().name == "Rina" and imported.status_secret_hash
+    assert message.key.endswith(f":person-{imported.responsible_persons.get().pk}:{message.channel}")
+    from registry.registration import premises_for_secret
+
+    assert premises_for_secret(message.secret.rsplit("/status/", 1)[1].strip("/")) == imported  # the link opens it
+    assert imported.history.count() == 1
 
 
 # --- the officer's page and the supervisor's confirmation ------------------------------------------
