@@ -22,7 +22,7 @@ from decimal import Decimal, InvalidOperation
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.db.models import Q
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
@@ -108,6 +108,12 @@ def column_map(header, mapping=None):
 
 
 def _lookups():
+    """Names as the licensing office writes them, in Indonesian, whatever the reader's language."""
+    with translation.override("id"):
+        return _names_in_active_language()
+
+
+def _names_in_active_language():
     roads = {_key(name): pk for pk, name in ProtocolRoad.objects.values_list("pk", "name")}
     kelurahan = {_key(name): pk for pk, name in Kelurahan.objects.values_list("pk", "name")}
     categories = {_key(label): value for value, label in Premises.Category.choices}

@@ -283,3 +283,10 @@ def test_the_command_reads_a_mapping_file_and_refuses_a_bad_file_clearly(tmp_pat
     (tmp_path / "bad.xlsx").write_bytes(b"%PDF-1.4")
     with pytest.raises(CommandError, match="bukan lembar kerja"):
         call_command("import_premises", str(tmp_path / "bad.xlsx"), "--mapping", str(tmp_path / "map.json"))
+
+
+def test_names_are_matched_in_indonesian_even_for_an_officer_reading_english():
+    data = xlsx([row(1, Kategori="Kantor pos", Kepemilikan="Swasta")])
+    with translation.override("en"):
+        result = plan(data)
+    assert result.errors == [] and result.create[0].category == "post_office"
