@@ -21,6 +21,11 @@ from . import pdf
 from .models import PublicCode, code_for, find
 
 
+def _public_url(view, kind, object_id):
+    """The absolute address a document's QR code holds."""
+    return settings.SITE_URL + reverse(view, args=[code_for(kind, object_id)])
+
+
 def _pdf_response(template, context, filename):
     try:
         data = pdf.render_pdf(template, context)
@@ -39,7 +44,7 @@ def _pdf_response(template, context, filename):
 @permission_required("inspections.view_warningletter", raise_exception=True)
 def letter_pdf(request, pk):
     letter = get_object_or_404(WarningLetter, pk=pk)
-    url = settings.SITE_URL + reverse("documents:verify", args=[code_for(PublicCode.Kind.LETTER, letter.pk)])
+    url = _public_url("documents:verify", PublicCode.Kind.LETTER, letter.pk)
     with translation.override("id"):
         context = {**letter_context(letter), "emblem": pdf.emblem_file_uri(), "qr": pdf.qr_data_uri(url)}
         context["verify_url"] = url
@@ -59,7 +64,7 @@ def verify(request, code):
 def _plaque(request, premises):
     if premises.verification_status != Premises.Verification.VERIFIED:
         raise Http404(_("Only a verified registration has a plaque."))
-    url = settings.SITE_URL + reverse("documents:premises-public", args=[code_for(PublicCode.Kind.PLAQUE, premises.pk)])
+    url = _public_url("documents:premises-public", PublicCode.Kind.PLAQUE, premises.pk)
     with translation.override("id"):
         context = {
             "premises": premises,

@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from registry import viewer_accounts
 from registry.choices import FeedStatus
+from registry.feed_probes import HAS_FEED_ADDRESS
 from registry.models import Camera, FeedProbe
 
 from .onvif import ask_device
@@ -23,7 +24,7 @@ from .probe import Result, probe
 
 
 def cameras_to_probe(camera_ids=None, id_range=None):
-    cameras = Camera.objects.exclude(status=Camera.Status.REMOVED).exclude(rtsp_url="", onvif_address="")
+    cameras = Camera.objects.exclude(status=Camera.Status.REMOVED).filter(HAS_FEED_ADDRESS)
     if camera_ids:
         cameras = cameras.filter(pk__in=camera_ids)
     if id_range:

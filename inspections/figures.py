@@ -7,6 +7,7 @@ import datetime
 from django.db.models import Count, Q
 
 from registry.choices import FeedStatus
+from registry.feed_probes import HAS_FEED_ADDRESS
 from registry.models import Camera, Premises, obligated_q
 
 from .filters import compliance_q
@@ -58,7 +59,7 @@ def feeds():
     """Of the cameras in use with a stream or ONVIF address that the probes have checked, how many answer."""
     probed = (
         Camera.objects.exclude(status=Camera.Status.REMOVED)
-        .exclude(rtsp_url="", onvif_address="")
+        .filter(HAS_FEED_ADDRESS)
         .exclude(feed_status=FeedStatus.NEVER)
     )
     counts = probed.aggregate(probed=Count("pk"), answering=Count("pk", filter=~Q(feed_status=FeedStatus.OFFLINE)))

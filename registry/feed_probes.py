@@ -13,6 +13,8 @@ from django.utils.translation import gettext_lazy as _
 from .choices import FeedStatus
 
 UPTIME_DAYS = 30
+# A camera the probes ask: one with a stream address or an ONVIF device address.
+HAS_FEED_ADDRESS = ~Q(rtsp_url="", onvif_address="")
 
 
 class FeedProbeQuerySet(models.QuerySet):

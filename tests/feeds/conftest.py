@@ -57,13 +57,17 @@ def gstreamer(*options):
     return server, f"rtsp://127.0.0.1:{port}/test"
 
 
-@pytest.fixture(scope="session")
-def gstreamer_rtsp():
-    """rtsp://127.0.0.1:PORT/test served by gst-rtsp-server (640×480 H.264), for the session."""
-    server, url = gstreamer()
+def _serving(*options):
+    server, url = gstreamer(*options)
     yield url
     server.terminate()
     server.wait(10)
+
+
+@pytest.fixture(scope="session")
+def gstreamer_rtsp():
+    """rtsp://127.0.0.1:PORT/test served by gst-rtsp-server (640×480 H.264), for the session."""
+    yield from _serving()
 
 
 VIEWER_ACCOUNT = ("pemantau-7Qx", "lihat-saja-7Qx")
@@ -72,10 +76,7 @@ VIEWER_ACCOUNT = ("pemantau-7Qx", "lihat-saja-7Qx")
 @pytest.fixture(scope="session")
 def gstreamer_rtsp_with_account():
     """The same stream, answering only the viewer account VIEWER_ACCOUNT (digest) and 401 to others."""
-    server, url = gstreamer("--account", ":".join(VIEWER_ACCOUNT))
-    yield url
-    server.terminate()
-    server.wait(10)
+    yield from _serving("--account", ":".join(VIEWER_ACCOUNT))
 
 
 @pytest.fixture
