@@ -41,7 +41,8 @@ def _limit_error(count):
     )
 
 
-def _kind(data, filename):
+def _kind(data):
+    """xlsx, ods, xls or csv, from the bytes (never the name)."""
     if data.startswith(ZIP):
         try:
             names = set(zipfile.ZipFile(io.BytesIO(data)).namelist())
@@ -104,18 +105,18 @@ def _csv_rows(data):
     return [row for row in csv.reader(io.StringIO(text), delimiter=delimiter)]
 
 
-def _workbook_rows(data, kind):
+def _workbook_rows(data):
     try:
-        workbook = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
-        sheet = workbook.get_sheet_by_index(0)
-        if sheet.total_height > settings.IMPORT_MAX_ROWS + 1:
-            raise _limit_error(sheet.total_height - 1)
-        return sheet.to_python(skip_empty_area=True), sheet.merged_cell_ranges or []
+        sheet = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data)).get_sheet_by_index(0)
     except python_calamine.PasswordError:
         raise _password() from None
-    except (python_calamine.CalamineError, ValueError, IndexError) as error:
-        if isinstance(error, Refused):
-            raise
+    except (python_calamine.CalamineError, ValueError, IndexError):
+        raise Refused(_("The file is damaged: it cannot be opened as a spreadsheet.")) from None
+    if sheet.total_height > settings.IMPORT_MAX_ROWS + 1:
+        raise _limit_error(sheet.total_height - 1)
+    try:
+        return sheet.to_python(skip_empty_area=True), sheet.merged_cell_ranges or []
+    except (python_calamine.CalamineError, ValueError, IndexError):
         raise Refused(_("The file is damaged: it cannot be opened as a spreadsheet.")) from None
 
 
@@ -127,14 +128,14 @@ def read_table(data, known_headers):
     """The first sheet: its header row is the first row naming at least two of `known_headers`."""
     if len(data) > settings.IMPORT_MAX_BYTES:
         raise Refused(_("The file is larger than %(mb)s MB.") % {"mb": settings.IMPORT_MAX_BYTES // (1024 * 1024)})
-    kind = _kind(data, "")
+    kind = _kind(data)
     merged = []
     if kind == "xlsx":
         _xlsx_checks(data)
     if kind == "csv":
         rows = _csv_rows(data)
     else:
-        rows, merged = _workbook_rows(data, kind)
+        rows, merged = _workbook_rows(data)
     rows = [list(row) for row in rows]
     if not any(not _blank(cell) for row in rows for cell in row):
         raise Refused(_("The first sheet is empty."))
