@@ -7,6 +7,8 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
+from registry.admin import AtCityScale
+
 from . import ladder, recording
 from .models import ComplianceFlag, Inspection, InspectionItem, SweepRun, WarningLetter, WarningStep
 
@@ -34,24 +36,22 @@ class InspectionItemInline(admin.TabularInline):
 
 
 @admin.register(Inspection)
-class InspectionAdmin(ReadOnlyAdmin):
+class InspectionAdmin(AtCityScale, ReadOnlyAdmin):
     """Read-only: inspections are recorded and corrected on their own pages, never edited here."""
 
     list_display = ["premises", "performed_on", "kind", "result", "recorded_by", "corrects"]
-    list_filter = ["result", "kind"]
+    list_filter = ["result", "kind", "performed_on"]
     list_select_related = ["premises", "recorded_by", "corrects"]
     search_fields = ["premises__name"]
-    date_hierarchy = "performed_on"
     inlines = [InspectionItemInline]
 
 
 @admin.register(ComplianceFlag)
-class ComplianceFlagAdmin(ReadOnlyAdmin):
+class ComplianceFlagAdmin(AtCityScale, ReadOnlyAdmin):
     list_display = ["premises", "kind", "severity", "status", "opened_at", "last_confirmed"]
-    list_filter = ["status", "kind", "severity", "premises__road"]
+    list_filter = ["status", "kind", "severity", "premises__road", "opened_at"]
     list_select_related = ["premises"]
     search_fields = ["premises__name"]
-    date_hierarchy = "opened_at"
     actions = ["acknowledge"]
     readonly_fields = ["findings"]
 
@@ -78,7 +78,7 @@ class ComplianceFlagAdmin(ReadOnlyAdmin):
 
 
 @admin.register(SweepRun)
-class SweepRunAdmin(ReadOnlyAdmin):
+class SweepRunAdmin(AtCityScale, ReadOnlyAdmin):
     list_display = [
         "pk",
         "as_of",
@@ -96,7 +96,7 @@ class SweepRunAdmin(ReadOnlyAdmin):
 
 
 @admin.register(WarningLetter)
-class WarningLetterAdmin(ReadOnlyAdmin):
+class WarningLetterAdmin(AtCityScale, ReadOnlyAdmin):
     list_display = ["premises", "step", "status", "issued_on", "due_on", "approved_by", "letter"]
     list_filter = ["step", "status"]
     list_select_related = ["premises", "approved_by"]
