@@ -252,6 +252,10 @@ class Rule:
     enforces: str
     check: Callable[[Judging], dict | None]
     wording: Callable[[dict], list[str]]
+    # The same check in SQL, for the set-based sweep on PostgreSQL (inspections/sweep_sql.py): a
+    # condition and the details' jsonb, over `j`, one row of the judging table that module builds.
+    # tests/inspections/test_sweep_sql.py proves both forms give the same flags on generated data.
+    sql: tuple[str, str]
     obligation: bool = True
 
 
@@ -268,6 +272,7 @@ RULES = (
         "Perwali 25/2019: every building on a protocol road runs CCTV",
         _no_camera,
         lambda d: [_("No camera registered")],
+        ("j.registered = 0", "'{}'::jsonb"),
     ),
     Rule(
         "TOO_FEW_ROAD_CAMERAS",
@@ -281,6 +286,10 @@ RULES = (
             _("%(actual)s working camera(s) face the road; the standard asks at least %(required)s.")
             % {"actual": d.get("actual"), "required": d.get("required")}
         ],
+        (
+            "j.registered > 0 AND j.facing < j.required",
+            "jsonb_build_object('required', j.required, 'actual', j.facing, 'category', j.category)",
+        ),
     ),
     Rule(
         "CAMERA_BELOW_STANDARD",
@@ -291,6 +300,7 @@ RULES = (
         "the spec check (pan, face, resolution, retention, night vision); setting judge_road_cameras_only",
         lambda j: _cameras_with(j, "spec"),
         _camera_lines,
+        ("j.spec_cameras <> '[]'", "jsonb_build_object('cameras', j.spec_cameras)"),
     ),
     Rule(
         "NOT_CONNECTABLE",
@@ -301,6 +311,7 @@ RULES = (
         "Perwali 25/2019: connected into one city system (ONVIF and RTSP findings)",
         lambda j: _cameras_with(j, "link"),
         _camera_lines,
+        ("j.link_cameras <> '[]'", "jsonb_build_object('cameras', j.link_cameras)"),
     ),
     Rule(
         "MEASURED_BELOW_STANDARD",
@@ -311,6 +322,7 @@ RULES = (
         "IEC 62676-4 via the test card (inspections.pixel_density); settings face_level, measurement_valid_days",
         _measured_below_standard,
         _measured_lines,
+        ("j.measured_cameras <> '[]'", "jsonb_build_object('cameras', j.measured_cameras)"),
     ),
     Rule(
         "FEED_DARK",
@@ -322,6 +334,7 @@ RULES = (
         "feeds/) and feed_dark_warnable",
         _feed_dark,
         _dark_lines,
+        ("j.dark_cameras <> '[]'", "jsonb_build_object('cameras', j.dark_cameras)"),
     ),
     Rule(
         "INSPECTION_OVERDUE",
@@ -332,6 +345,7 @@ RULES = (
         "Perwali monitoring every 6 months: setting inspection_interval_months",
         _inspection_overdue,
         lambda d: [_("The inspection was due on %(date)s.") % {"date": d.get("due_on")}],
+        ("j.due < %(as_of)s", "jsonb_build_object('due_on', to_char(j.due, 'YYYY-MM-DD'))"),
     ),
     Rule(
         "INSPECTION_FAILED",
@@ -342,6 +356,7 @@ RULES = (
         "Perwali monitoring and evaluation: the last valid inspection failed or was partial",
         _inspection_failed,
         lambda d: [_("Result of the last inspection: %(result)s.") % {"result": _result_label(d)}],
+        ("j.last_result IN ('fail', 'partial')", "jsonb_build_object('result', j.last_result)"),
     ),
     Rule(
         "UNVERIFIED",
@@ -355,6 +370,11 @@ RULES = (
             _("Registered on %(date)s and not verified within %(days)s days.")
             % {"date": d.get("registered_on"), "days": d.get("grace_period_days")}
         ],
+        (
+            "j.verification_status = 'pending' AND %(as_of)s > j.registered_on + %(grace_period_days)s",
+            "jsonb_build_object('registered_on', to_char(j.registered_on, 'YYYY-MM-DD'), "
+            "'grace_period_days', %(grace_period_days)s)",
+        ),
         obligation=False,
     ),
 )

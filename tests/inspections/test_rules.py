@@ -304,6 +304,7 @@ def test_a_new_rule_is_one_entry_in_the_table(monkeypatch):
         "a made-up setting",
         lambda j: {"category": j.facts.category} if j.facts.category == "minimarket" else None,
         lambda d: [f"A {d['category']} open at night"],
+        ("j.category = 'minimarket'", "jsonb_build_object('category', j.category)"),
     )
     monkeypatch.setattr(rules, "RULES", (*rules.RULES, night_shop))
     breaches = rules.evaluate_premises(facts(category="minimarket"), STANDARD, AS_OF)

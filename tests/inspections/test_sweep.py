@@ -124,14 +124,15 @@ def test_small_chunks_give_exactly_the_flags_of_one_chunk(city):
 def test_a_premises_that_cannot_be_judged_is_reported_and_its_flags_untouched(city, monkeypatch):
     _good, weak, _empty = city
     sweep.run_sweep(AS_OF)
-    real = sweep.rules.evaluate_premises
+    real = sweep.spec_check.check_camera
 
-    def broken_for_weak(facts, standard, as_of, check):
-        if facts.cameras and facts.cameras[0].premises_id == weak.pk:
+    def broken_for_the_dome(camera, standard):  # the weak premises' camera
+        if camera.camera_type == Camera.Type.DOME:
             raise ValueError("corrupt record")
-        return real(facts, standard, as_of, check=check)
+        return real(camera, standard)
 
-    monkeypatch.setattr(sweep.rules, "evaluate_premises", broken_for_weak)
+    # Both ways of judging (set-based on PostgreSQL, premises by premises on SQLite) leave it out.
+    monkeypatch.setattr(sweep.spec_check, "check_camera", broken_for_the_dome)
     run = sweep.run_sweep(AS_OF)
     assert run.status == SweepStatus.FAILED
     assert run.errors == [{"premises_id": weak.pk, "error": "ValueError: corrupt record"}]
