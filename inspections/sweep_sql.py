@@ -251,8 +251,8 @@ def judge_range(first_id, last_id, standard, as_of, check):
 
 
 def verdicts(first_id, last_id, standard, as_of, check):
-    """{premises_id: {kind: details}} for the range, and the ids judged (for the parity test and
-    the dry run's comparison); call inside a transaction."""
+    """{premises_id: {kind: details}} for every premises judged in the range, nothing written (what
+    the parity test compares with the Python plan); call inside a transaction."""
     judge_range(first_id, last_id, standard, as_of, check)
     with connection.cursor() as cursor:
         cursor.execute("SELECT id FROM sweep_judging")
