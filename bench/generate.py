@@ -18,7 +18,7 @@ import time
 import _setup  # noqa: F401
 from django.db import connection, transaction
 
-from inspections.models import ComplianceFlag, Inspection, SweepChunk, SweepRun, WarningLetter
+from inspections.models import ComplianceFlag, FigureTotal, Inspection, SweepChunk, SweepRun, WarningLetter
 from registry.dates import add_months
 from registry.management.commands.seed_demo import CAMERAS, GOOD, INDOOR, POOR, ROADS, _point_along
 from registry.models import Camera, Kecamatan, Kelurahan, Premises, PremisesCategory, ProtocolRoad, ResponsiblePerson
@@ -39,7 +39,15 @@ def main():
     started = time.perf_counter()
     with transaction.atomic():
         # TRUNCATE, not DELETE: flags are never deleted (PostgreSQL refuses a row delete).
-        models = (WarningLetter.flags.through, WarningLetter, ComplianceFlag, SweepChunk, SweepRun, Inspection)
+        models = (
+            FigureTotal,
+            WarningLetter.flags.through,
+            WarningLetter,
+            ComplianceFlag,
+            SweepChunk,
+            SweepRun,
+            Inspection,
+        )
         models += (Camera, ResponsiblePerson, Premises)
         with connection.cursor() as cursor:
             cursor.execute("TRUNCATE " + ", ".join(m._meta.db_table for m in models) + " CASCADE")

@@ -14,16 +14,14 @@ import csv
 import hashlib
 import os
 import secrets
-import signal
-import socket
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from pathlib import Path
 
 import _setup  # noqa: F401
+from _server import ROOT, gunicorn
 from django.contrib.auth.models import Group, User
 from django.db import connection
 from django.db.models import Max, Min
@@ -31,7 +29,6 @@ from django.db.models import Max, Min
 from api.auth import issue_token
 from registry.models import Kelurahan, Premises, ProtocolRoad
 
-ROOT = Path(__file__).resolve().parents[1]
 OFFICER = ("load_officer", "kata-sandi-uji-beban-1")
 
 
@@ -60,12 +57,6 @@ def prepare(workdir):
     }
 
 
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--users", type=int, default=30)
@@ -81,43 +72,7 @@ def main():
     load_env = prepare(workdir)
     connection.close()
 
-    port = free_port()
-    server_env = {
-        **os.environ,
-        "DJANGO_DEBUG": "0",
-        "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
-        "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
-        "DJANGO_CONN_MAX_AGE": "60",
-        "DJANGO_LOG_LEVEL": "WARNING",
-        "DJANGO_MEDIA_ROOT": str(workdir / "media"),
-        # Everyone comes from 127.0.0.1 here; in production these count per client.
-        "REGISTRATION_RATE": "100000/h",
-        "API_THROTTLE_RATE": "100000/min",
-    }
-    server_env.pop("CELERY_BROKER_URL", None)  # mail is queued in the database; no broker needed here
-    server_env["CELERY_TASK_ALWAYS_EAGER"] = "1"  # production refuses to run without a broker otherwise
-    subprocess.run(
-        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=server_env, check=True
-    )
-    gunicorn = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "perwali_cctv.wsgi", "-b", f"127.0.0.1:{port}", "-w", str(args.workers)]
-        + ["--access-logfile", "-", "--access-logformat", "%(m)s %(U)s %(s)s %(M)sms"],
-        cwd=ROOT,
-        env=server_env,
-        stdout=open(workdir / "gunicorn.log", "w"),
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
-    try:
-        for _ in range(100):
-            try:
-                probe = urllib.request.Request(
-                    f"http://127.0.0.1:{port}/healthz", headers={"X-Forwarded-Proto": "https"}
-                )
-                urllib.request.urlopen(probe, timeout=2)
-                break
-            except OSError:
-                time.sleep(0.2)
+    with gunicorn(workdir, args.workers) as (port, _server):
         prefix = workdir / "stats"
         started = time.time()
         subprocess.run(
@@ -129,9 +84,6 @@ def main():
             timeout=args.duration + 120,
         )
         elapsed = time.time() - started
-    finally:
-        os.killpg(gunicorn.pid, signal.SIGTERM)
-        gunicorn.wait(30)
     report(prefix.with_name("stats_stats.csv"), elapsed, args, workdir)
 
 

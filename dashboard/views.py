@@ -20,14 +20,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from inspections import clusters, figures, ladder, recording, tasks
+from inspections import clusters, figures, ladder, recording, tasks, totals
 from inspections.access import field_staff, signed_in_with
 from inspections.filters import (
     COMPLIANCE_CHOICES,
     PremisesFilter,
     compliance_of,
     compliance_q,
-    params_q,
     premises_with_status,
 )
 from inspections.models import (
@@ -35,7 +34,6 @@ from inspections.models import (
     ComplianceFlag,
     FlagKind,
     SweepRun,
-    WarningStatus,
     WarningStep,
 )
 from registry import personal_data
@@ -64,55 +62,54 @@ _percent = figures.percent
 
 class Figure:
     """One number on the overview and the premises list it opens: the list's filter parameters are
-    the figure's definition, and its count uses the same conditions (inspections.filters.params_q)."""
+    the figure's definition (inspections.totals.FIGURES), and its count is kept with the list's
+    conditions (inspections.filters.params_q)."""
 
-    def __init__(self, key, label, params):
-        self.key, self.label, self.params = key, label, params
-        self.count, self.percent = 0, None
+    def __init__(self, key, label, count, params=None):
+        self.key, self.label, self.count = key, label, count
+        self.params = params if params is not None else totals.FIGURES[key]
+        self.percent = None
 
     @property
     def url(self):
         return f"{reverse('dashboard:premises-list')}?{urlencode(self.params)}"
 
 
-def _count(figures, today):
-    """Every figure's count in one query, each with its list's conditions."""
-    counts = Premises.objects.aggregate(**{f.key: Count("pk", filter=params_q(f.params, today)) for f in figures})
-    for f in figures:
-        f.count = counts[f.key]
-    return figures
+CARDS = [
+    ("registered", gettext_lazy("registered")),
+    ("pending", gettext_lazy("awaiting verification")),
+    ("verified", gettext_lazy("verified")),
+    ("obligated", gettext_lazy("obligated")),
+    ("compliant", gettext_lazy("compliant")),
+    ("non_compliant", gettext_lazy("not compliant")),
+    ("overdue", gettext_lazy("inspection overdue")),
+]
 
 
 @_guard
 def overview(request):
     today = timezone.localdate()
-    cards = [
-        Figure("registered", _("registered"), {"registered": "true"}),
-        Figure("pending", _("awaiting verification"), {"verification_status": "pending"}),
-        Figure("verified", _("verified"), {"verification_status": "verified"}),
-        Figure("obligated", _("obligated"), {"obligated": "true"}),
-        Figure("compliant", _("compliant"), {"compliance": "compliant"}),
-        Figure("non_compliant", _("not compliant"), {"compliance": "non_compliant"}),
-        Figure("overdue", _("inspection overdue"), {"overdue": "true"}),
-    ]
-    flags = [Figure(f"flag_{kind}", label, {"flag_kind": kind}) for kind, label in FlagKind.choices]
-    warnings = [Figure(f"step_{step}", label, {"warning_step": step}) for step, label in WarningStep.choices]
-    awaiting = Figure("awaiting", _("awaiting a supervisor"), {"warning_status": WarningStatus.AWAITING_APPROVAL})
-    _count([*cards, *flags, *warnings, awaiting], today)
+    kept = totals.current(today)  # read, not counted (inspections.totals)
+    city = kept.city
+    cards = [Figure(key, label, city[key]) for key, label in CARDS]
+    flags = [Figure(f"flag_{kind}", label, city[f"flag_{kind}"]) for kind, label in FlagKind.choices]
+    warnings = [Figure(f"step_{step}", label, city[f"step_{step}"]) for step, label in WarningStep.choices]
+    awaiting = Figure("awaiting", _("awaiting a supervisor"), city["awaiting"])
     by_key = {f.key: f for f in cards}
     obligated = by_key["obligated"].count
     for key in ("compliant", "non_compliant", "overdue"):
         by_key[key].percent = _percent(by_key[key].count, obligated)
+    probed, answering = city["cameras_probed"], city["cameras_answering"]
     last_run = SweepRun.objects.select_related("standard").first()
     return render(
         request,
         "dashboard/overview.html",
         {
-            "feeds": figures.feeds(),
+            "feeds": {"probed": probed, "answering": answering, "percent": _percent(answering, probed)},
             "dark": next(f for f in flags if f.key == "flag_feed_dark"),
             "cards": cards,
-            "by_road": _compliance_by("road", ProtocolRoad.objects.values_list("pk", "name"), today),
-            "by_category": _compliance_by("category", Premises.Category.choices, today),
+            "by_road": _compliance_by("road", kept.by_road, ProtocolRoad.objects.values_list("pk", "name")),
+            "by_category": _compliance_by("category", kept.by_category, Premises.Category.choices),
             "flags_by_kind": [f for f in flags if f.count],
             "warnings": [f for f in warnings if f.count],
             "awaiting": awaiting,
@@ -123,18 +120,19 @@ def overview(request):
     )
 
 
-def _compliance_by(param, choices, today):
-    """Per road or category: obligated premises and the compliant ones, each a figure with its list
-    (the counts: inspections.figures, as the public transparency page counts them)."""
-    field = "road_id" if param == "road" else param
+def _compliance_by(param, groups, choices):
+    """Per road or category with an obligated premises: the obligated and the compliant ones, each a
+    figure with its list."""
     labels = dict(choices)
-    obligated, compliant = {"obligated": "true"}, {"compliance": "compliant"}
     rows = []
-    for key, (n, ok) in figures.compliance_by(field, today).items():
-        total = Figure(f"{param}_{key}", labels.get(key, key), {**obligated, param: key})
-        good = Figure(f"{param}_{key}_ok", labels.get(key, key), {**compliant, param: key})
-        total.count, good.count = n, ok
-        rows.append({"label": total.label, "total": total, "compliant": good, "percent": _percent(ok, n)})
+    for key, counts in groups.items():
+        n, ok = counts["obligated"], counts["compliant"]
+        if not n:
+            continue
+        label = labels.get(key, key)
+        total = Figure(f"{param}_{key}", label, n, {**totals.FIGURES["obligated"], param: key})
+        good = Figure(f"{param}_{key}_ok", label, ok, {**totals.FIGURES["compliant"], param: key})
+        rows.append({"label": label, "total": total, "compliant": good, "percent": _percent(ok, n)})
     return sorted(rows, key=lambda row: str(row["label"]))
 
 
@@ -399,6 +397,18 @@ def map_data(request):
 # Flag queue
 
 
+class CountedPaginator(Paginator):
+    """A paginator told its count (a kept total) instead of counting the rows."""
+
+    def __init__(self, object_list, per_page, *, count):
+        super().__init__(object_list, per_page)
+        self.known_count = count
+
+    @property
+    def count(self):
+        return self.known_count
+
+
 @_guard
 def flag_queue(request):
     flags = (
@@ -409,7 +419,10 @@ def flag_queue(request):
     kind = request.GET.get("kind")
     if kind in dict(ComplianceFlag._meta.get_field("kind").choices):
         flags = flags.filter(kind=kind)
-    page = Paginator(flags, PAGE_SIZE).get_page(request.GET.get("page"))
+    else:
+        kind = None
+    count = totals.current(timezone.localdate()).open_flags(kind)  # kept, not counted
+    page = CountedPaginator(flags, PAGE_SIZE, count=count).get_page(request.GET.get("page"))
     officers = field_staff()
     return render(
         request,

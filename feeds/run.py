@@ -14,6 +14,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from inspections import totals
 from registry import viewer_accounts
 from registry.choices import FeedStatus
 from registry.feed_probes import HAS_FEED_ADDRESS
@@ -134,3 +135,6 @@ def store(results, now):
                 fields.update(feed_last_seen_at=now, feed_dark_since=None)
             Camera.objects.filter(pk__in=ids).update(**fields)
         FeedProbe.objects.expired(now).delete()
+        # The overview's feed line is kept per road and category (inspections.totals).
+        groups = Camera.objects.filter(pk__in=list(results)).values_list("premises__road_id", "premises__category")
+        totals.mark(set(groups.distinct()))

@@ -26,6 +26,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
+from inspections import totals
 from registry import owner_messages, registration
 from registry.models import Kelurahan, Premises, ProtocolRoad, ResponsiblePerson
 from registry.validators import (
@@ -316,6 +317,7 @@ def apply_plan(plan, *, batch_id, user, by=None, progress=None, batch_size=2000)
             Premises.objects.bulk_create(chunk, batch_size=batch_size)  # sets the ids (PostgreSQL, SQLite ≥ 3.35)
             _record_history(chunk, "+", user, reason, now)
             _invite([p for p in chunk if hasattr(p, "_secret")], batch_id, user, reason)
+            totals.mark({(p.road_id, p.category) for p in chunk})
         written += len(chunk)
         if progress:
             progress(written)
@@ -326,8 +328,10 @@ def apply_plan(plan, *, batch_id, user, by=None, progress=None, batch_size=2000)
     for start in range(0, len(updates), batch_size):
         chunk = updates[start : start + batch_size]
         with transaction.atomic():
+            before = totals.groups_of(p.pk for p in chunk)  # a row may move to another road or category
             Premises.objects.bulk_update(chunk, [*fields, "updated_at"], batch_size=batch_size)
             _record_history(chunk, "~", user, reason, now)
+            totals.mark(before | {(p.road_id, p.category) for p in chunk})
         written += len(chunk)
         if progress:
             progress(written)

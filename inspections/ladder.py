@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from registry import owner_messages
 from registry.models import Premises
 
-from . import rules
+from . import rules, totals
 from .models import (
     CURRENT,
     UNRESOLVED_STATUSES,
@@ -212,7 +212,9 @@ def _link_flags(letter_ids, standard):
 def issue(rows, as_of, actor):
     """SP1 for each (premises_id, action); returns how many were issued."""
     with transaction.atomic():
-        return len(_create_letters(rows, as_of, actor, "issued" if actor else "system: warning ladder"))
+        issued = _create_letters(rows, as_of, actor, "issued" if actor else "system: warning ladder")
+        totals.mark_premises(issued)
+        return len(issued)
 
 
 def escalate(rows, as_of, actor):
@@ -232,6 +234,7 @@ def escalate(rows, as_of, actor):
         record_history(WarningLetter, claimed, reason=reason, user=actor)
         following = [(premises_id, action) for letter_id, premises_id, action in rows if letter_id in claimed]
         _create_letters(following, as_of, actor, reason)
+        totals.mark_premises([premises_id for premises_id, _action in following])
     return len(claimed)
 
 
@@ -247,6 +250,7 @@ def close(letter_ids, as_of):
             status=WarningStatus.CLOSED, closed_on=as_of, closed_reason=reason
         )
         record_history(WarningLetter, claimed, reason="system: warning ladder")
+        totals.mark_premises(WarningLetter.objects.filter(pk__in=claimed).values_list("premises_id", flat=True))
     return len(claimed)
 
 
@@ -258,12 +262,14 @@ def approve_freeze(letter, *, supervisor, as_of=None):
     if letter.step != WarningStep.FREEZE:
         raise ValidationError(_("Only a permit freeze recommendation needs approval."))
     due = rules.revocation_due(as_of, standard_for(as_of))
-    approved = WarningLetter.objects.filter(pk=letter.pk, status=WarningStatus.AWAITING_APPROVAL).update(
-        status=WarningStatus.ACTIVE, approved_by=supervisor, approved_at=timezone.now(), due_on=due
-    )
-    if not approved:
-        raise ValidationError(_("This recommendation is no longer awaiting approval."))
-    record_history(WarningLetter, [letter.pk], reason="approved", user=supervisor)
+    with transaction.atomic():
+        approved = WarningLetter.objects.filter(pk=letter.pk, status=WarningStatus.AWAITING_APPROVAL).update(
+            status=WarningStatus.ACTIVE, approved_by=supervisor, approved_at=timezone.now(), due_on=due
+        )
+        if not approved:
+            raise ValidationError(_("This recommendation is no longer awaiting approval."))
+        record_history(WarningLetter, [letter.pk], reason="approved", user=supervisor)
+        totals.mark_premises([letter.premises_id])
     tell_owners(WarningLetter.objects.filter(pk=letter.pk))
     letter.refresh_from_db()
     return letter

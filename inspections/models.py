@@ -513,5 +513,29 @@ class NotificationCursor(models.Model):
         return f"{self.user} · {self.seen_at}"
 
 
+class FigureTotal(models.Model):
+    """The overview's and the flag queue's figures for the premises of one protocol road and category,
+    kept rather than counted on every page (inspections.totals). `counts` maps a figure's key to a
+    number."""
+
+    road = models.ForeignKey(
+        "registry.ProtocolRoad", on_delete=models.CASCADE, related_name="+", verbose_name=_("protocol road")
+    )
+    category = models.CharField(_("category"), max_length=20)
+    as_of = models.DateField(_("counted as of"), null=True)
+    counted_at = models.DateTimeField(_("counted at"), null=True)
+    counts = models.JSONField(_("counts"), default=dict)
+    # Set by a write in its own transaction, cleared by the recount that follows it.
+    changed = models.BooleanField(_("changed since counted"), default=False)
+
+    class Meta:
+        verbose_name = _("kept total")
+        verbose_name_plural = _("kept totals")
+        constraints = [models.UniqueConstraint(fields=["road", "category"], name="one_total_per_road_and_category")]
+
+    def __str__(self):
+        return f"{self.road_id} · {self.category} · {self.as_of}"
+
+
 # The pixel-density measurements live in their own module; imported here so that Django registers them.
 from .measurements import PixelDensityMeasurement  # noqa: E402, F401

@@ -28,7 +28,7 @@ from registry import owner_messages, spec_check
 from registry.csv_cells import jsonb_order
 from registry.models import Camera, CameraStandard, Premises, is_obligated, obligated_q
 
-from . import obligation, rules, sweep_sql
+from . import obligation, rules, sweep_sql, totals
 from .models import (
     UNRESOLVED,
     ComplianceFlag,
@@ -345,15 +345,15 @@ def breaches_now(premises_id, as_of):
 
 def judge_premises(premises_id, as_of):
     """The sweep's own judgement for one premises, now: run (through a task) after every write
-    that can change its verdict (inspections.triggers). Nothing to do without a standard in force:
-    the nightly sweep reports that. Returns the counts, or None."""
+    that can change its verdict (inspections.triggers), then its kept totals recounted (inspections.totals).
+    Nothing to judge without a standard in force: the nightly sweep reports that. Returns the counts, or None."""
     standard = CameraStandard.objects.in_force(as_of)
-    if standard is None:
-        return None
-    plan = plan_range(premises_id, premises_id, standard, as_of)
+    plan = plan_range(premises_id, premises_id, standard, as_of) if standard else None
     with transaction.atomic():
-        counts = apply_plan(plan, standard, as_of)
-        obligation.release(Q(pk=premises_id), as_of)
+        counts = apply_plan(plan, standard, as_of) if plan else None
+        if plan:
+            obligation.release(Q(pk=premises_id), as_of)
+        totals.recount_premises([premises_id], as_of)  # the registration or change itself counts, standard or not
     return counts
 
 
@@ -479,7 +479,7 @@ def finish_run_if_complete(run_id):
     if SweepChunk.objects.filter(run_id=run_id, done=False).exists():
         return False
     chunks = SweepChunk.objects.filter(run_id=run_id)
-    totals = chunks.aggregate(
+    summed = chunks.aggregate(
         premises=Sum("premises_evaluated"),
         obligated=Sum("premises_obligated"),
         compliant=Sum("premises_compliant"),
@@ -488,19 +488,21 @@ def finish_run_if_complete(run_id):
         resolved=Sum("flags_resolved"),
     )
     errors = [e for chunk_errors in chunks.values_list("errors", flat=True) for e in chunk_errors]
-    return bool(
-        SweepRun.objects.filter(pk=run_id, status=SweepStatus.RUNNING).update(
+    with transaction.atomic():
+        closed = SweepRun.objects.filter(pk=run_id, status=SweepStatus.RUNNING).update(
             status=SweepStatus.FAILED if errors else SweepStatus.SUCCEEDED,
             finished_at=timezone.now(),
-            premises_evaluated=totals["premises"] or 0,
-            premises_obligated=totals["obligated"] or 0,
-            premises_compliant=totals["compliant"] or 0,
-            flags_opened=totals["opened"] or 0,
-            flags_confirmed=totals["confirmed"] or 0,
-            flags_resolved=totals["resolved"] or 0,
+            premises_evaluated=summed["premises"] or 0,
+            premises_obligated=summed["obligated"] or 0,
+            premises_compliant=summed["compliant"] or 0,
+            flags_opened=summed["opened"] or 0,
+            flags_confirmed=summed["confirmed"] or 0,
+            flags_resolved=summed["resolved"] or 0,
             errors=errors,
         )
-    )
+        if closed:  # the flags changed under the kept totals: count them again with the run's close
+            totals.recount_all(SweepRun.objects.values_list("as_of", flat=True).get(pk=run_id))
+    return bool(closed)
 
 
 def run_sweep(as_of, *, trigger="command", user=None, chunk_size=CHUNK_SIZE, progress=None):

@@ -1,0 +1,224 @@
+"""Totals kept, not counted: the numbers of the officers' overview and flag queue.
+
+Every figure is a premises list (its filter parameters in FIGURES, the conditions of
+inspections.filters.params_q), so a figure's number is what that list counts. Counting them over a
+whole city on every page is slow (a dozen filtered counts over 100,000 premises), so they are
+counted per protocol road and category and kept in FigureTotal, and a page adds those up:
+
+- A write that changes what a figure counts marks its groups changed in its own transaction, so
+  the mark commits or rolls back with it, whatever path wrote: a premises saved, moved to another
+  road or category, or deleted, a camera saved or removed (inspections.triggers), the warning
+  ladder's letters, the officers' imports, the feed probes.
+- The groups are then counted again: by the judging that follows every write (inspections.sweep),
+  by the sweep for every group when its run closes (in the transaction that closes it), and by the
+  page itself for any group still marked (the broker was down, say) before it reads.
+- A recount locks its groups' rows (in one order, so two recounts cannot deadlock) and counts after
+  the lock: a writer holding a mark commits first, so its change is counted, and a mark set after
+  the lock waits for the recount and stays set.
+- The figures depend on the day (who is obligated, whose inspection is overdue): totals serve a
+  day only if counted for it and after the latest sweep started; otherwise `current` counts them
+  again, or, while a sweep is writing, counts live without keeping them.
+
+tests/inspections/test_totals.py checks that every figure equals its list after each kind of write.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.db.models import Count, Q
+from django.utils import timezone
+
+from registry.choices import FeedStatus
+from registry.feed_probes import HAS_FEED_ADDRESS
+from registry.models import Camera, Premises
+
+from .filters import params_q
+from .models import FigureTotal, SweepRun, SweepStatus, WarningStatus, WarningStep
+from .rules import FlagKind
+
+# The figures: key -> the premises list's filter parameters (what the overview links to).
+FIGURES = {
+    "registered": {"registered": "true"},
+    "pending": {"verification_status": "pending"},
+    "verified": {"verification_status": "verified"},
+    "obligated": {"obligated": "true"},
+    "compliant": {"compliance": "compliant"},
+    "non_compliant": {"compliance": "non_compliant"},
+    "overdue": {"overdue": "true"},
+    **{f"flag_{kind}": {"flag_kind": kind} for kind in FlagKind.values},
+    **{f"step_{step}": {"warning_step": step} for step in WarningStep.values},
+    "awaiting": {"warning_status": WarningStatus.AWAITING_APPROVAL},
+}
+# The overview's feed line counts cameras, not premises: in use, with a feed address, probed at least once.
+CAMERA_FIGURES = ("cameras_probed", "cameras_answering")
+
+# A run still running this long after it started lost a worker (inspections.sweep.ABANDONED_AFTER).
+SWEEP_WRITING_FOR = datetime.timedelta(hours=2)
+
+
+@dataclass
+class Totals:
+    """The figures of a day: for the city, per road and per category."""
+
+    as_of: datetime.date
+    city: dict = field(default_factory=lambda: defaultdict(int))
+    by_road: dict = field(default_factory=lambda: defaultdict(lambda: defaultdict(int)))
+    by_category: dict = field(default_factory=lambda: defaultdict(lambda: defaultdict(int)))
+    kept: bool = True  # False: counted live (a sweep was writing), not kept
+
+    @classmethod
+    def of_groups(cls, as_of, groups, *, kept=True):
+        totals = cls(as_of=as_of, kept=kept)
+        for (road_id, category), counts in groups.items():
+            for key, n in counts.items():
+                totals.city[key] += n
+                totals.by_road[road_id][key] += n
+                totals.by_category[category][key] += n
+        return totals
+
+    def open_flags(self, kind=None):
+        """Unresolved flags (of one kind): a premises has at most one unresolved flag per kind, so
+        this is also the number of premises with such a flag."""
+        kinds = [kind] if kind else FlagKind.values
+        return sum(self.city[f"flag_{k}"] for k in kinds)
+
+
+def _group_q(groups):
+    q = Q(pk__in=[])
+    for road_id, category in groups:
+        q |= Q(road_id=road_id, category=category)
+    return q
+
+
+def count_groups(as_of, groups=None):
+    """{(road_id, category): {figure key: n}} counted from the registry, for the given groups or all."""
+    premises = Premises.objects.all() if groups is None else Premises.objects.filter(_group_q(groups))
+    counted = defaultdict(lambda: dict.fromkeys([*FIGURES, *CAMERA_FIGURES], 0))
+    aggregates = {key: Count("pk", filter=params_q(params, as_of)) for key, params in FIGURES.items()}
+    for row in premises.values("road_id", "category").annotate(**aggregates).order_by():
+        counted[(row.pop("road_id"), row.pop("category"))].update(row)
+    cameras = Camera.objects.exclude(status=Camera.Status.REMOVED).filter(HAS_FEED_ADDRESS)
+    cameras = cameras.exclude(feed_status=FeedStatus.NEVER)
+    if groups is not None:
+        cameras = cameras.filter(premises__in=premises)
+    probed = cameras.values("premises__road_id", "premises__category").annotate(
+        cameras_probed=Count("pk"), cameras_answering=Count("pk", filter=~Q(feed_status=FeedStatus.OFFLINE))
+    )
+    for row in probed.order_by():
+        counted[(row.pop("premises__road_id"), row.pop("premises__category"))].update(row)
+    return dict(counted)
+
+
+def _write(as_of, counted, recounted):
+    """Store the counts of the recounted groups (rows locked by the caller); a group left empty goes."""
+    now = timezone.now()
+    empty = [g for g in recounted if g not in counted]
+    if empty:
+        FigureTotal.objects.filter(_group_q(empty)).delete()
+    FigureTotal.objects.bulk_create(
+        [
+            FigureTotal(road_id=road_id, category=category, as_of=as_of, counted_at=now, counts=counts, changed=False)
+            for (road_id, category), counts in sorted(counted.items())
+        ],
+        update_conflicts=True,
+        unique_fields=["road", "category"],
+        update_fields=["as_of", "counted_at", "counts", "changed"],
+    )
+
+
+def _lock(groups=None):
+    rows = FigureTotal.objects.select_for_update().order_by("road_id", "category")
+    if groups is not None:
+        rows = rows.filter(_group_q(groups))
+    return {(r.road_id, r.category) for r in rows.only("road_id", "category")}
+
+
+def recount_all(as_of):
+    """Count every group again and keep the counts (the sweep's last step, or a new day)."""
+    with transaction.atomic():
+        stored = _lock()
+        counted = count_groups(as_of)
+        _write(as_of, counted, stored | set(counted))
+
+
+def recount(groups, as_of=None):
+    """Count these (road_id, category) groups again, as of today unless said: call it last in the
+    transaction of the write that changed them."""
+    groups = sorted({(road_id, category) for road_id, category in groups if road_id is not None})
+    if not groups:
+        return
+    as_of = as_of or timezone.localdate()
+    with transaction.atomic():
+        _lock(groups)
+        _write(as_of, count_groups(as_of, groups), groups)
+
+
+def groups_of(premises_ids):
+    return set(Premises.objects.filter(pk__in=list(premises_ids)).values_list("road_id", "category").distinct())
+
+
+def recount_premises(premises_ids, as_of=None):
+    """Recount the groups of these premises (their road and category now)."""
+    recount(groups_of(premises_ids), as_of)
+
+
+def mark(groups):
+    """Mark these (road_id, category) groups changed, inside the transaction of the write."""
+    groups = sorted({(road_id, category) for road_id, category in groups if road_id is not None})
+    if groups:
+        FigureTotal.objects.bulk_create(
+            [FigureTotal(road_id=road_id, category=category, changed=True) for road_id, category in groups],
+            update_conflicts=True,
+            unique_fields=["road", "category"],
+            update_fields=["changed"],
+        )
+
+
+def mark_premises(premises_ids):
+    mark(groups_of(premises_ids))
+
+
+def _sweep_writing(now):
+    return SweepRun.objects.filter(status=SweepStatus.RUNNING, started_at__gt=now - SWEEP_WRITING_FOR).exists()
+
+
+def _needs(rows, today):
+    """What the rows need before they serve `today`: "all" (another day, or a sweep since), the
+    changed groups, or nothing."""
+    latest = SweepRun.objects.order_by("-started_at").values_list("started_at", flat=True).first()
+    counted = [r for r in rows if r.counted_at is not None]
+    if (
+        not counted
+        or any(r.as_of != today for r in counted)
+        or (latest and min(r.counted_at for r in counted) < latest)
+    ):
+        return "all"
+    return [(r.road_id, r.category) for r in rows if r.changed or r.counted_at is None]
+
+
+def kept(today):
+    """The kept totals if they serve `today` as they are, else None."""
+    rows = list(FigureTotal.objects.all())
+    if _needs(rows, today):
+        return None
+    return Totals.of_groups(today, {(r.road_id, r.category): r.counts for r in rows})
+
+
+def current(today):
+    """The figures of `today` for a page: the kept ones, after counting again what they need (the
+    first page of a day counts every group); while a sweep is writing, counted live and not kept."""
+    rows = list(FigureTotal.objects.all())
+    needs = _needs(rows, today) if rows or Premises.objects.exists() else []
+    if needs and _sweep_writing(timezone.now()):
+        return Totals.of_groups(today, count_groups(today), kept=False)
+    if needs == "all":
+        recount_all(today)
+    elif needs:
+        recount(needs, today)
+    if needs:
+        rows = list(FigureTotal.objects.all())
+    return Totals.of_groups(today, {(r.road_id, r.category): r.counts for r in rows})
