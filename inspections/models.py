@@ -332,8 +332,8 @@ class ComplianceFlag(Stamped):
             # The dashboard's "open flag of this kind" filter (premises-led reads use the unique
             # constraint's index below: the sweep's per-chunk read of current flags).
             models.Index(fields=["kind", "premises"], condition=UNRESOLVED, name="flag_unresolved_kind_idx"),
-            # The flag queue: open flags oldest first.
-            models.Index(fields=["opened_at"], condition=UNRESOLVED, name="flag_queue_idx"),
+            # The flag queue: open flags oldest first, ties by id (a first night opens them all at once).
+            models.Index(fields=["opened_at", "id"], condition=UNRESOLVED, name="flag_queue_idx"),
         ]
         constraints = [
             # At most one unresolved flag per premises and kind, whatever runs twice.

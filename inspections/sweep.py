@@ -343,7 +343,7 @@ def breaches_now(premises_id, as_of):
     return plan_range(premises_id, premises_id, standard, as_of).breaches.get(premises_id, [])
 
 
-def judge_premises(premises_id, as_of):
+def judge_premises(premises_id, as_of, *, left=None):
     """The sweep's own judgement for one premises, now: run (through a task) after every write
     that can change its verdict (inspections.triggers), then its kept totals recounted (inspections.totals).
     Nothing to judge without a standard in force: the nightly sweep reports that. Returns the counts, or None."""
@@ -353,7 +353,8 @@ def judge_premises(premises_id, as_of):
         counts = apply_plan(plan, standard, as_of) if plan else None
         if plan:
             obligation.release(Q(pk=premises_id), as_of)
-        totals.recount_premises([premises_id], as_of)  # the registration or change itself counts, standard or not
+        # The write itself counts, standard or not; so does the road and category the premises `left`.
+        totals.recount(totals.groups_of([premises_id]) | ({left} if left else set()), as_of)
     return counts
 
 

@@ -30,9 +30,9 @@ def sweep_chunk(chunk_id):
 
 
 @shared_task(name="inspections.judge_premises", time_limit=60, autoretry_for=(ConnectionError,), max_retries=3)
-def judge_premises(premises_id, as_of=None):
+def judge_premises(premises_id, as_of=None, left=None):
     """One premises judged now, after a write that can change its verdict (inspections.triggers)."""
-    sweep.judge_premises(premises_id, date_or_today(as_of))
+    sweep.judge_premises(premises_id, date_or_today(as_of), left=tuple(left) if left else None)
 
 
 @shared_task(name="inspections.delete_old_measurement_images", time_limit=600)

@@ -189,6 +189,8 @@ def _sweep_writing(now):
 def _needs(rows, today):
     """What the rows need before they serve `today`: "all" (another day, or a sweep since), the
     changed groups, or nothing."""
+    if not rows:
+        return "all" if Premises.objects.exists() else []  # an empty registry has nothing to keep
     latest = SweepRun.objects.order_by("-started_at").values_list("started_at", flat=True).first()
     counted = [r for r in rows if r.counted_at is not None]
     if (
@@ -212,7 +214,7 @@ def current(today):
     """The figures of `today` for a page: the kept ones, after counting again what they need (the
     first page of a day counts every group); while a sweep is writing, counted live and not kept."""
     rows = list(FigureTotal.objects.all())
-    needs = _needs(rows, today) if rows or Premises.objects.exists() else []
+    needs = _needs(rows, today)
     if needs and _sweep_writing(timezone.now()):
         return Totals.of_groups(today, count_groups(today), kept=False)
     if needs == "all":

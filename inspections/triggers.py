@@ -27,12 +27,14 @@ from . import totals
 from .models import Inspection
 
 
-def judge_on_commit(premises_id):
+def judge_on_commit(premises_id, *, left=None):
     """After the commit; `robust`: a judgement that fails (eagerly, without a broker) is logged and
-    left to the nightly sweep, and never turns the saved write into an error page."""
+    left to the nightly sweep, and never turns the saved write into an error page. `left`: the road
+    and category the premises left, whose totals the judgement counts again too."""
     from . import tasks
 
-    transaction.on_commit(lambda: enqueue(tasks.judge_premises, premises_id), robust=True)
+    kwargs = {"left": list(left)} if left else {}
+    transaction.on_commit(lambda: enqueue(tasks.judge_premises, premises_id, **kwargs), robust=True)
 
 
 def _group(premises):
@@ -49,8 +51,10 @@ def _premises_group_before(sender, instance, raw=False, **kwargs):
 def _premises_saved(sender, instance, raw=False, **kwargs):
     if raw:
         return
-    totals.mark({_group(instance), getattr(instance, "_group_before", None) or _group(instance)})
-    judge_on_commit(instance.pk)
+    before = getattr(instance, "_group_before", None)
+    left = before if before and before != _group(instance) else None
+    totals.mark([_group(instance), *([left] if left else [])])
+    judge_on_commit(instance.pk, left=left)
 
 
 @receiver(post_delete, sender=Premises, dispatch_uid="recount-premises-deleted")

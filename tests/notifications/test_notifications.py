@@ -54,3 +54,29 @@ def test_a_supervisor_approves_from_the_notifications_page_and_an_officer_cannot
     assert warned.status == "active" and warned.approved_by == supervisor
     again = client.post(f"/warnings/{warned.pk}/approve/", {"next": "https://evil.example/"})
     assert again.status_code == 302 and again["Location"] == f"/warnings/{warned.pk}/letter/"  # twice: no error
+
+
+def test_the_badge_counts_new_flags_up_to_99_and_then_says_99_plus(client, officer):
+    from django.urls import reverse
+    from django.utils import timezone
+
+    from inspections.models import ComplianceFlag
+    from registry.models import CameraStandard
+    from tests.factories import PremisesFactory
+
+    client.force_login(officer)
+    premises = [PremisesFactory() for _ in range(101)]
+    standard = CameraStandard.objects.first()
+
+    def flags(rows):
+        made = [ComplianceFlag(premises=p, kind="no_camera", severity="high", standard=standard) for p in rows]
+        for flag in made:
+            flag.opened_at = timezone.now()
+        ComplianceFlag.objects.bulk_create(made)
+
+    flags(premises[:3])
+    assert digest.unread_count(officer) == 3
+    assert 'class="badge" aria-label="3 ' in client.get(reverse("dashboard:overview")).content.decode()
+    flags(premises[3:])
+    assert digest.unread_count(officer) == 100  # counted no further
+    assert ">99+</span>" in client.get(reverse("dashboard:overview")).content.decode()
