@@ -32,7 +32,8 @@ def sweep_chunk(chunk_id):
 @shared_task(name="inspections.judge_premises", time_limit=60, autoretry_for=(ConnectionError,), max_retries=3)
 def judge_premises(premises_id, as_of=None, left=None):
     """One premises judged now, after a write that can change its verdict (inspections.triggers)."""
-    sweep.judge_premises(premises_id, date_or_today(as_of), left=tuple(left) if left else None)
+    moved = {"left": tuple(left)} if left else {}  # the road and category it moved from
+    sweep.judge_premises(premises_id, date_or_today(as_of), **moved)
 
 
 @shared_task(name="inspections.delete_old_measurement_images", time_limit=600)

@@ -37,7 +37,17 @@ from registry.feed_probes import HAS_FEED_ADDRESS
 from registry.models import Camera, Premises
 
 from .filters import params_q
-from .models import FigureTotal, SweepRun, SweepStatus, WarningStatus, WarningStep
+from .models import (
+    CURRENT,
+    UNRESOLVED,
+    ComplianceFlag,
+    FigureTotal,
+    SweepRun,
+    SweepStatus,
+    WarningLetter,
+    WarningStatus,
+    WarningStep,
+)
 from .rules import FlagKind
 
 # The figures: key -> the premises list's filter parameters (what the overview links to).
@@ -88,29 +98,70 @@ class Totals:
 
 
 def _group_q(groups):
+    """The premises of these (road_id, category) groups (all when None)."""
+    if groups is None:
+        return Q()
     q = Q(pk__in=[])
     for road_id, category in groups:
         q |= Q(road_id=road_id, category=category)
     return q
 
 
+# The premises' own columns decide these figures; flags, letters and cameras are counted from their
+# side, joined to their premises (each list's condition read the other way round: a premises has at
+# most one unresolved flag per kind and one current warning, both constraints in the database).
+PREMISES_FIGURES = ("registered", "pending", "verified", "obligated", "compliant", "non_compliant", "overdue")
+
+
 def count_groups(as_of, groups=None):
-    """{(road_id, category): {figure key: n}} counted from the registry, for the given groups or all."""
-    premises = Premises.objects.all() if groups is None else Premises.objects.filter(_group_q(groups))
+    """{(road_id, category): {figure key: n}} counted from the registry, for the given groups or all:
+    four grouped queries, each using an index to reach the groups' rows."""
     counted = defaultdict(lambda: dict.fromkeys([*FIGURES, *CAMERA_FIGURES], 0))
-    aggregates = {key: Count("pk", filter=params_q(params, as_of)) for key, params in FIGURES.items()}
-    for row in premises.values("road_id", "category").annotate(**aggregates).order_by():
+    aggregates = {key: Count("pk", filter=params_q(FIGURES[key], as_of)) for key in PREMISES_FIGURES}
+    for row in (
+        Premises.objects.filter(_group_q(groups)).values("road_id", "category").annotate(**aggregates).order_by()
+    ):
         counted[(row.pop("road_id"), row.pop("category"))].update(row)
-    cameras = Camera.objects.exclude(status=Camera.Status.REMOVED).filter(HAS_FEED_ADDRESS)
-    cameras = cameras.exclude(feed_status=FeedStatus.NEVER)
+    # A few groups: their premises by id, each side read through its premises index and added up
+    # here (joined to the premises by road and category, the planner scans whole tables).
+    group_of = None
     if groups is not None:
-        cameras = cameras.filter(premises__in=premises)
-    probed = cameras.values("premises__road_id", "premises__category").annotate(
-        cameras_probed=Count("pk"), cameras_answering=Count("pk", filter=~Q(feed_status=FeedStatus.OFFLINE))
-    )
-    for row in probed.order_by():
-        counted[(row.pop("premises__road_id"), row.pop("premises__category"))].update(row)
+        group_of = {
+            pk: (road, cat)
+            for pk, road, cat in Premises.objects.filter(_group_q(groups))
+            .values_list("pk", "road_id", "category")
+            .order_by()
+        }
+    on_premises = Q() if group_of is None else Q(premises_id__in=list(group_of))
+    flags = ComplianceFlag.objects.filter(UNRESOLVED).filter(on_premises)
+    for road_id, category, kind, n in _grouped(flags, group_of, "kind"):
+        counted[(road_id, category)][f"flag_{kind}"] += n
+    letters = WarningLetter.objects.filter(CURRENT).filter(on_premises)
+    for road_id, category, step, status, n in _grouped(letters, group_of, "step", "status"):
+        counted[(road_id, category)][f"step_{step}"] += n
+        if status == WarningStatus.AWAITING_APPROVAL:
+            counted[(road_id, category)]["awaiting"] += n
+    cameras = Camera.objects.exclude(status=Camera.Status.REMOVED).filter(HAS_FEED_ADDRESS).filter(on_premises)
+    cameras = cameras.exclude(feed_status=FeedStatus.NEVER).annotate(answering=~Q(feed_status=FeedStatus.OFFLINE))
+    for road_id, category, answering, n in _grouped(cameras, group_of, "answering"):
+        counted[(road_id, category)]["cameras_probed"] += n
+        counted[(road_id, category)]["cameras_answering"] += n if answering else 0
     return dict(counted)
+
+
+def _grouped(rows, group_of, *fields):
+    """(road_id, category, *fields, number of premises) of `rows`: grouped in SQL through their
+    premises, or, with `group_of` (premises id -> group), read by premises and added up here."""
+    if group_of is None:
+        return (
+            rows.values_list("premises__road_id", "premises__category", *fields)
+            .annotate(n=Count("premises_id", distinct=True))
+            .order_by()
+        )
+    found = defaultdict(set)
+    for premises_id, *values in rows.values_list("premises_id", *fields).order_by():
+        found[(*group_of[premises_id], *values)].add(premises_id)
+    return [(*key, len(ids)) for key, ids in found.items()]
 
 
 def _write(as_of, counted, recounted):

@@ -242,6 +242,8 @@ class Premises(ChecksInOneQuery, models.Model):
             models.Index(fields=["name", "id"], name="premises_name_idx"),
             # The dashboard's "not compliant" filter and counts.
             models.Index(fields=["name", "id"], condition=Q(in_breach=True), name="premises_in_breach_idx"),
+            # The overview's kept totals: one road and category's premises, counted again after a write.
+            models.Index(fields=["road", "category"], name="premises_road_category_idx"),
         ]
         constraints = [
             models.CheckConstraint(condition=in_choices("category", PremisesCategory), name="premises_category_valid"),

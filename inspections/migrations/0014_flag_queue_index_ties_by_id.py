@@ -5,20 +5,23 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('inspections', '0013_kept_totals'),
-        ('registry', '0025_search_indexes'),
+        ("inspections", "0013_kept_totals"),
+        ("registry", "0025_search_indexes"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.RemoveIndex(
-            model_name='complianceflag',
-            name='flag_queue_idx',
+            model_name="complianceflag",
+            name="flag_queue_idx",
         ),
         migrations.AddIndex(
-            model_name='complianceflag',
-            index=models.Index(condition=models.Q(('status__in', ('open', 'acknowledged'))), fields=['opened_at', 'id'], name='flag_queue_idx'),
+            model_name="complianceflag",
+            index=models.Index(
+                condition=models.Q(("status__in", ("open", "acknowledged"))),
+                fields=["opened_at", "id"],
+                name="flag_queue_idx",
+            ),
         ),
     ]
