@@ -219,8 +219,9 @@ def main():
             if only and not any(part in name for part in only):
                 continue
             script = PATHS_LUA % {"paths": lua_list(paths)}
-            wrk(port, script, workdir, argparse.Namespace(connections=args.connections, seconds=2), "")  # warm up
-            results.append((name, wrk(port, script, workdir, args, browser.cookie_header() if signed_in else "")))
+            cookie = browser.cookie_header() if signed_in else ""
+            wrk(port, script, workdir, argparse.Namespace(connections=args.connections, seconds=2), cookie)  # warm up
+            results.append((name, wrk(port, script, workdir, args, cookie)))
             print(_row(*results[-1]), flush=True)
         if not args.no_registration and (not only or any(part in "registration" for part in only)):
             owner = Browser(port)

@@ -82,6 +82,7 @@ def register(*, premises_form, person_form, camera_forms, language=None):
             camera = form.save(commit=False)
             camera.premises = premises
             camera._change_reason = OWNER
+            camera._judged_with_premises = True  # the new premises' own judgement after the commit covers it
             camera.save()
             form.save_viewer_account(camera)
         if person.email:
