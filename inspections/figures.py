@@ -55,12 +55,19 @@ def trend(today):
     ]
 
 
-def feeds():
-    """Of the cameras in use with a stream or ONVIF address that the probes have checked, how many answer."""
-    probed = (
+def probed_cameras():
+    """Cameras in use with a stream or ONVIF address that the probes have checked at least once (the
+    overview's feed line keeps their numbers per road and category: inspections.totals)."""
+    return (
         Camera.objects.exclude(status=Camera.Status.REMOVED)
         .filter(HAS_FEED_ADDRESS)
         .exclude(feed_status=FeedStatus.NEVER)
     )
-    counts = probed.aggregate(probed=Count("pk"), answering=Count("pk", filter=~Q(feed_status=FeedStatus.OFFLINE)))
+
+
+def feeds():
+    """Of the cameras in use with a stream or ONVIF address that the probes have checked, how many answer."""
+    counts = probed_cameras().aggregate(
+        probed=Count("pk"), answering=Count("pk", filter=~Q(feed_status=FeedStatus.OFFLINE))
+    )
     return {**counts, "percent": percent(counts["answering"], counts["probed"])}

@@ -33,9 +33,9 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from registry.choices import FeedStatus
-from registry.feed_probes import HAS_FEED_ADDRESS
-from registry.models import Camera, Premises
+from registry.models import Premises
 
+from . import figures
 from .filters import params_q
 from .models import (
     CURRENT,
@@ -141,8 +141,7 @@ def count_groups(as_of, groups=None):
         counted[(road_id, category)][f"step_{step}"] += n
         if status == WarningStatus.AWAITING_APPROVAL:
             counted[(road_id, category)]["awaiting"] += n
-    cameras = Camera.objects.exclude(status=Camera.Status.REMOVED).filter(HAS_FEED_ADDRESS).filter(on_premises)
-    cameras = cameras.exclude(feed_status=FeedStatus.NEVER).annotate(answering=~Q(feed_status=FeedStatus.OFFLINE))
+    cameras = figures.probed_cameras().filter(on_premises).annotate(answering=~Q(feed_status=FeedStatus.OFFLINE))
     for road_id, category, answering, n in _grouped(cameras, group_of, "answering"):
         counted[(road_id, category)]["cameras_probed"] += n
         counted[(road_id, category)]["cameras_answering"] += n if answering else 0
@@ -210,11 +209,6 @@ def recount(groups, as_of=None):
 
 def groups_of(premises_ids):
     return set(Premises.objects.filter(pk__in=list(premises_ids)).values_list("road_id", "category").distinct())
-
-
-def recount_premises(premises_ids, as_of=None):
-    """Recount the groups of these premises (their road and category now)."""
-    recount(groups_of(premises_ids), as_of)
 
 
 def mark(groups):
