@@ -334,6 +334,9 @@ class ComplianceFlag(Stamped):
             models.Index(fields=["kind", "premises"], condition=UNRESOLVED, name="flag_unresolved_kind_idx"),
             # The flag queue: open flags oldest first, ties by id (a first night opens them all at once).
             models.Index(fields=["opened_at", "id"], condition=UNRESOLVED, name="flag_queue_idx"),
+            # Every flag in the model's order (the admin's list and the auditors' paths): without it, a
+            # page of 100 sorted the whole table (160 ms at 182,670 flags, 5 ms with it).
+            models.Index(fields=["opened_at", "id"], name="flag_opened_idx"),
         ]
         constraints = [
             # At most one unresolved flag per premises and kind, whatever runs twice.

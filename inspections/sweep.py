@@ -345,7 +345,8 @@ def breaches_now(premises_id, as_of):
 
 def judge_premises(premises_id, as_of, *, left=None):
     """The sweep's own judgement for one premises, now: run (through a task) after every write
-    that can change its verdict (inspections.triggers), then its kept totals recounted (inspections.totals).
+    that can change its verdict (inspections.triggers), then its kept totals counted again (now, or
+    on a worker by one task for a burst of writes: inspections.totals.after_judging).
     Nothing to judge without a standard in force: the nightly sweep reports that. Returns the counts, or None."""
     standard = CameraStandard.objects.in_force(as_of)
     plan = plan_range(premises_id, premises_id, standard, as_of) if standard else None
@@ -354,7 +355,7 @@ def judge_premises(premises_id, as_of, *, left=None):
         if plan:
             obligation.release(Q(pk=premises_id), as_of)
         # The write itself counts, standard or not; so does the road and category the premises `left`.
-        totals.recount(totals.groups_of([premises_id]) | ({left} if left else set()), as_of)
+        totals.after_judging(totals.groups_of([premises_id]) | ({left} if left else set()), as_of)
     return counts
 
 

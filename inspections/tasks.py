@@ -8,7 +8,7 @@ from celery import shared_task
 
 from registry.dates import date_or_today
 
-from . import ladder, measurements, sweep
+from . import ladder, measurements, sweep, totals
 
 
 @shared_task(name="inspections.compliance_sweep", time_limit=600)
@@ -34,6 +34,12 @@ def judge_premises(premises_id, as_of=None, left=None):
     """One premises judged now, after a write that can change its verdict (inspections.triggers)."""
     moved = {"left": tuple(left)} if left else {}  # the road and category it moved from
     sweep.judge_premises(premises_id, date_or_today(as_of), **moved)
+
+
+@shared_task(name="inspections.recount_totals", time_limit=120)
+def recount_totals(as_of=None):
+    """The kept totals of every group marked since the last recount (queued by the judging)."""
+    return totals.recount_marked(date_or_today(as_of))
 
 
 @shared_task(name="inspections.delete_old_measurement_images", time_limit=600)

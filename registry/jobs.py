@@ -3,8 +3,9 @@
 import logging
 
 
-def enqueue(task, *args, **kwargs):
-    """Send a task after a request's work is saved; True if the broker took it.
+def enqueue(task, *args, countdown=None, **kwargs):
+    """Send a task after a request's work is saved (to run `countdown` seconds later, if given); True
+    if the broker took it.
 
     When the broker is down the request still succeeds: what the task would do is recorded in
     the database already (queued mail, a sweep that beat starts again) and is picked up later.
@@ -12,7 +13,7 @@ def enqueue(task, *args, **kwargs):
     from kombu.exceptions import OperationalError
 
     try:
-        task.delay(*args, **kwargs)
+        task.apply_async(args, kwargs, countdown=countdown)
     except OperationalError:
         logging.getLogger(__name__).warning("broker unavailable: %s not sent now, picked up later", task.name)
         return False

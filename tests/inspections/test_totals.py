@@ -164,6 +164,41 @@ def test_a_write_whose_judging_never_ran_is_still_counted_by_the_page():
     check()
 
 
+def test_on_a_worker_the_judging_leaves_its_groups_to_one_recount_task(monkeypatch, django_capture_on_commit_callbacks):
+    """With a broker, the judging marks its groups (its own flags included) and asks for the recount
+    task after its commit, instead of counting them itself; the task counts every marked group."""
+    from perwali_cctv.celery import app
+
+    with django_capture_on_commit_callbacks(execute=True):
+        weak = PremisesFactory()
+    check(kept_already=True)
+    dome_below_standard(weak)  # the write, without its judging yet
+    monkeypatch.setitem(app.conf, "task_always_eager", False)
+    FigureTotal.objects.update(changed=False)  # as if a recount had run between the write and its judging
+    with django_capture_on_commit_callbacks() as after_commit:
+        sweep.judge_premises(weak.pk, TODAY)
+    assert [c.__name__ for c in after_commit] == ["_queue_recount"]
+    assert ComplianceFlag.objects.unresolved().filter(premises=weak).exists()
+    assert FigureTotal.objects.get(road=weak.road, category=weak.category).changed  # its flags, marked
+    assert totals.kept(TODAY) is None
+    assert totals.recount_marked(TODAY) == 1  # what the task runs
+    check(kept_already=True)
+
+
+def test_many_marked_groups_are_counted_all_at_once(django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        premises = [PremisesFactory(road=ProtocolRoadFactory()) for _ in range(totals.MANY_GROUPS + 1)]
+    check(kept_already=True)
+    for p in premises:
+        p.verification_status = "pending"
+        p.save()  # no commit: not judged
+    with CaptureQueriesContext(connection) as counted:
+        assert totals.recount_marked(TODAY) == totals.MANY_GROUPS + 1
+    by_premises = [q for q in counted.captured_queries if '"premises_id" IN (' in q["sql"]]
+    assert not by_premises, "counted group by group, through each premises"
+    assert check(kept_already=True).city["pending"] == totals.MANY_GROUPS + 1
+
+
 def test_the_feed_probes_change_the_feed_line():
     camera = CameraFactory(rtsp_url="rtsp://10.0.0.2:554/s")
     other = CameraFactory(rtsp_url="rtsp://10.0.0.3:554/s")
