@@ -13,6 +13,7 @@ import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+BENCH_QUEUE = "bench"
 
 
 def free_port():
@@ -22,9 +23,11 @@ def free_port():
 
 
 @contextlib.contextmanager
-def gunicorn(workdir, workers=2):
+def gunicorn(workdir, workers=2, broker=None):
     """Yield (port, master Popen) of a running gunicorn; its access log is workdir/gunicorn.log,
-    one line per request: method, path, status, milliseconds spent inside the worker."""
+    one line per request: method, path, status, milliseconds spent inside the worker. With a
+    `broker` URL, tasks go through it to one Celery worker started beside (as in production, where
+    the judging after each write runs on a worker); its log is workdir/celery.log."""
     port = free_port()
     env = {
         **os.environ,
@@ -40,6 +43,8 @@ def gunicorn(workdir, workers=2):
     }
     env.pop("CELERY_BROKER_URL", None)  # mail is queued in the database; no broker needed here
     env["CELERY_TASK_ALWAYS_EAGER"] = "1"  # production refuses to run without a broker otherwise
+    if broker:
+        env.update(CELERY_BROKER_URL=broker, CELERY_TASK_ALWAYS_EAGER="0", CELERY_TASK_DEFAULT_QUEUE=BENCH_QUEUE)
     subprocess.run([sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=env, check=True)
     server = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "perwali_cctv.wsgi", "-b", f"127.0.0.1:{port}", "-w", str(workers)]
@@ -50,6 +55,17 @@ def gunicorn(workdir, workers=2):
         stderr=subprocess.STDOUT,
         start_new_session=True,
     )
+    worker = None
+    if broker:
+        worker = subprocess.Popen(
+            [sys.executable, "-m", "celery", "-A", "perwali_cctv", "worker", "--loglevel=WARNING", "-Q", BENCH_QUEUE]
+            + ["--concurrency=1", "--without-gossip", "--without-mingle", "--without-heartbeat"],
+            cwd=ROOT,
+            env=env,
+            stdout=open(workdir / "celery.log", "w"),
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
     try:
         for _ in range(150):
             try:
@@ -64,8 +80,45 @@ def gunicorn(workdir, workers=2):
             raise SystemExit(f"gunicorn did not answer; see {workdir / 'gunicorn.log'}")
         yield port, server
     finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        server.wait(30)
+        for process in (server, worker):
+            if process is not None:
+                os.killpg(process.pid, signal.SIGTERM)
+                process.wait(30)
+
+
+def cpu_seconds():
+    """CPU seconds (user + system) spent so far by every process on the machine, by role: the web
+    (gunicorn), the Celery worker, PostgreSQL, the load generator (wrk) and the rest."""
+    tick = os.sysconf("SC_CLK_TCK")
+    spent = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+            command = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+        except OSError:
+            continue
+        fields = stat.rsplit(")", 1)[1].split()
+        seconds = (int(fields[11]) + int(fields[12])) / tick
+        name = stat.split("(", 1)[1].rsplit(")", 1)[0]
+        role = (
+            "gunicorn"
+            if "gunicorn" in command
+            else "celery"
+            if "celery" in command
+            else "postgres"
+            if name.startswith("postgres")
+            else "wrk"
+            if name == "wrk"
+            else "other"
+        )
+        spent[role] = spent.get(role, 0) + seconds
+    return spent
+
+
+def cpu_spent(before, after):
+    return {role: after.get(role, 0) - before.get(role, 0) for role in after}
 
 
 def worker_rss_mib(master_pid):

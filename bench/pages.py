@@ -4,12 +4,15 @@ driven by wrk, beside a bare view on the same server.
     apt-get install wrk                                                  # the load generator (C, light)
     export DATABASE_URL=postgres://postgres@127.0.0.1:5432/cctv_bench    # after bench/generate.py and a sweep
     .venv/bin/python bench/pages.py --seconds 15 --connections 8         # --only overview,search
+    .venv/bin/python bench/pages.py --only registration --broker redis://127.0.0.1:6379/0
 
 For each scenario, wrk keeps `--connections` connections busy for `--seconds` (closed loop: a
 connection sends its next request when the answer arrives) and reports requests per second and
 the p50/p95/p99 latency it saw. The bare view is /healthz (the whole middleware stack and one
 `SELECT 1`). The registration scenario POSTs the real owner form with three cameras, each request a
-new building; the premises created are counted in the database afterwards and then deleted.
+new building; the premises created are counted in the database afterwards and then deleted. Without
+`--broker`, the judging after each registration runs inside the request (tasks eager); with it, on
+one Celery worker beside gunicorn, and the run waits until the worker has caught up.
 Finally the workers' resident memory after all the pages (from /proc).
 """
 
@@ -18,15 +21,17 @@ import json
 import re
 import subprocess
 import tempfile
+import time
 import urllib.parse
 from http.client import HTTPConnection
 from pathlib import Path
 
 import _setup  # noqa: F401
-from _server import gunicorn, worker_rss_mib
+from _server import BENCH_QUEUE, cpu_seconds, cpu_spent, gunicorn, worker_rss_mib
 from django.contrib.auth.models import Group, User
 from django.db import connection
 
+from inspections.models import FigureTotal
 from registry.models import Kelurahan, Premises, ProtocolRoad
 
 OFFICER = ("bench_officer", "kata-sandi-uji-halaman-1")
@@ -198,6 +203,9 @@ def main():
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--only", default="", help="comma-separated parts of scenario names")
     parser.add_argument("--no-registration", action="store_true")
+    parser.add_argument(
+        "--broker", default="", help="e.g. redis://127.0.0.1:6379/0: tasks go to one Celery worker, as in production"
+    )
     args = parser.parse_args()
     if connection.vendor != "postgresql":
         raise SystemExit("Benchmarks run on PostgreSQL: set DATABASE_URL=postgres://…")
@@ -212,7 +220,7 @@ def main():
     only = [part.strip() for part in args.only.split(",") if part.strip()]
     workdir = Path(tempfile.mkdtemp(prefix="cctv-pages-"))
     results = []
-    with gunicorn(workdir, args.workers) as (port, server):
+    with gunicorn(workdir, args.workers, broker=args.broker or None) as (port, server):
         browser = Browser(port)
         browser.sign_in()
         for name, paths, signed_in in scenarios(first, last):
@@ -221,7 +229,9 @@ def main():
             script = PATHS_LUA % {"paths": lua_list(paths)}
             cookie = browser.cookie_header() if signed_in else ""
             wrk(port, script, workdir, argparse.Namespace(connections=args.connections, seconds=2), cookie)  # warm up
+            before = cpu_seconds()
             results.append((name, wrk(port, script, workdir, args, cookie)))
+            results[-1][1]["cpu"] = cpu_spent(before, cpu_seconds())
             print(_row(*results[-1]), flush=True)
         if not args.no_registration and (not only or any(part in "registration" for part in only)):
             owner = Browser(port)
@@ -233,8 +243,12 @@ def main():
                 "kelurahan": lua_list(kelurahan),
             }
             before = Premises.objects.count()
+            cpu_before = cpu_seconds()
             result = wrk(port, script, workdir, args, owner.cookie_header())
             result["created"] = Premises.objects.count() - before
+            if args.broker:
+                result["drained"] = drain(args.broker, started=time.monotonic())
+            result["cpu"] = cpu_spent(cpu_before, cpu_seconds())
             connection.close()
             results.append(("registration POST, 3 cameras", result))
             print(_row(*results[-1]), flush=True)
@@ -244,15 +258,43 @@ def main():
     print("|---|---|---|---|---|---|---|")
     for name, result in results:
         print(_row(name, result))
+    print("\nCPU per request, ms, by process (the registration's until the worker caught up; wrk is in 'other'):")
+    print("| scenario | gunicorn | celery | postgres | other |")
+    print("|---|---|---|---|---|")
+    for name, result in results:
+        per = {role: 1000 * sec / max(result["requests"], 1) for role, sec in result.get("cpu", {}).items()}
+        print(
+            f"| {name} | "
+            + " | ".join(f"{per.get(r, 0):.1f}" for r in ("gunicorn", "celery", "postgres", "other"))
+            + " |"
+        )
     registered = dict(results).get("registration POST, 3 cameras")
     if registered:
         print(
             f"\nregistrations: {registered['accepted']} answered 302 (accepted), {registered['created']} premises "
             f"in the database, {registered['requests']} sent"
         )
+    if registered and "drained" in registered:
+        print(
+            f"the Celery worker had judged every registration and recounted every marked group "
+            f"{registered['drained']:.1f} s after the last request"
+        )
     print(f"gunicorn workers' resident memory after the run: {', '.join(f'{m:.0f} MiB' for m in rss)}")
     print(f"server log: {workdir / 'gunicorn.log'}")
     Premises.objects.filter(name__startswith=REGISTERED_PREFIX).delete()
+
+
+def drain(broker, started, timeout=300):
+    """Seconds until the worker's queue is empty and no kept total is left marked."""
+    import redis
+
+    queue = redis.Redis.from_url(broker)
+    deadline = started + timeout
+    while time.monotonic() < deadline:
+        if not queue.llen(BENCH_QUEUE) and not FigureTotal.objects.filter(changed=True).exists():
+            return time.monotonic() - started
+        time.sleep(0.2)
+    raise SystemExit(f"the worker had not caught up after {timeout} s")
 
 
 def _row(name, r):

@@ -530,6 +530,8 @@ class FigureTotal(models.Model):
     counts = models.JSONField(_("counts"), default=dict)
     # Set by a write in its own transaction, cleared by the recount that follows it.
     changed = models.BooleanField(_("changed since counted"), default=False)
+    # Raised by every mark: a recount clears `changed` only if no mark came while it counted.
+    generation = models.BigIntegerField(_("marks so far"), default=0)
 
     class Meta:
         verbose_name = _("kept total")

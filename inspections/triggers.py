@@ -75,8 +75,7 @@ def _mark_premises_of(instance):
 def _camera_changed(sender, instance, raw=False, **kwargs):
     if not raw:
         _mark_premises_of(instance)  # the feed line counts cameras
-        if not getattr(instance, "_judged_with_premises", False):  # a registration judges once, not per camera
-            judge_on_commit(instance.premises_id)
+        judge_on_commit(instance.premises_id)
 
 
 @receiver(post_save, sender=Inspection, dispatch_uid="judge-inspection-recorded")

@@ -60,6 +60,8 @@ class ChecksInOneQuery:
             raise ValidationError(errors)
 
     def _failed_checks(self, constraints, exclude, using):
+        if not constraints:
+            return []
         against = self._get_field_expression_map(meta=self._meta, exclude=exclude)
         query = Query(None)
         for name, value in against.items():

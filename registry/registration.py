@@ -15,6 +15,7 @@ from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
+from simple_history.utils import bulk_create_with_history
 
 from outbox.models import Channel
 from registry.jobs import enqueue
@@ -78,12 +79,16 @@ def register(*, premises_form, person_form, camera_forms, language=None):
         person.consent_at = timezone.now()
         person._change_reason = OWNER
         person.save()
+        cameras = []
         for form in camera_forms:
             camera = form.save(commit=False)
             camera.premises = premises
-            camera._change_reason = OWNER
-            camera._judged_with_premises = True  # the new premises' own judgement after the commit covers it
-            camera.save()
+            cameras.append(camera)
+        # One INSERT for the cameras and one for their history rows. No signal per camera: the new
+        # premises' save above already marked its totals and queued its judgement, which reads
+        # the cameras after the commit.
+        bulk_create_with_history(cameras, Camera, default_change_reason=OWNER)
+        for form, camera in zip(camera_forms, cameras, strict=True):
             form.save_viewer_account(camera)
         if person.email:
             # Queued in this transaction (django-mailer), sent by a task once committed.

@@ -94,7 +94,6 @@ def register(request):
         "consent_form": consent_form,
         "camera_formset": camera_formset,
         "show_errors": data is not None and not adding_row,
-        "catalogue": _catalogue(),
     }
     if data is not None and not adding_row:
         forms = [premises_form, person_form, consent_form, camera_formset]
@@ -113,6 +112,7 @@ def register(request):
         context["error_summary"] = _error_summary(titled) + [
             (e, "#cameras-errors") for e in camera_formset.non_form_errors()
         ]
+    context["catalogue"] = _catalogue()  # only for a form shown, not for a saved registration
     return render(request, "registry/register.html", context)
 
 

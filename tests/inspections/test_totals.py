@@ -185,6 +185,22 @@ def test_on_a_worker_the_judging_leaves_its_groups_to_one_recount_task(monkeypat
     check(kept_already=True)
 
 
+def test_a_write_marked_while_a_recount_counts_keeps_its_mark(django_capture_on_commit_callbacks):
+    """The recount holds no lock while counting: a write that commits between the recount's read of
+    the generations and its store (here, interleaved step by step) is left marked, and counted next."""
+    with django_capture_on_commit_callbacks(execute=True):
+        first = PremisesFactory()
+    group = (first.road_id, first.category)
+    seen = totals._generations([group])
+    counted = totals.count_groups(TODAY, [group])  # the recount counts...
+    PremisesFactory(road=first.road, category=first.category, verification_status="pending")  # ...a write lands
+    totals._write(TODAY, counted, [group], seen)  # ...the recount stores what it had counted
+    row = FigureTotal.objects.get(road=first.road, category=first.category)
+    assert row.changed and row.counts["pending"] == 0
+    assert totals.kept(TODAY) is None
+    assert check().city["pending"] == 1  # the page counts it again
+
+
 def test_many_marked_groups_are_counted_all_at_once(django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         premises = [PremisesFactory(road=ProtocolRoadFactory()) for _ in range(totals.MANY_GROUPS + 1)]

@@ -106,6 +106,13 @@ def test_a_registration_with_two_cameras_and_a_photo_is_stored_whole(client, roa
     with Image.open(cameras[0].photo.path) as stored:
         assert stored.format == "JPEG" and dict(stored.getexif()) == {}
     assert premises.history.first().history_change_reason == registration.OWNER
+    for camera in cameras:  # written in one INSERT, each with its history row
+        (created,) = camera.history.all()
+        assert (created.history_type, created.history_change_reason, created.label) == (
+            "+",
+            registration.OWNER,
+            camera.label,
+        )
 
     done = client.get("/register/done/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert premises.tracking_code in done and "/status/" in done and "meets the standard" in done
@@ -188,18 +195,21 @@ def test_without_javascript_a_button_adds_a_camera_row_and_saves_nothing(client,
 
 
 def test_the_save_is_all_or_nothing(client, road, monkeypatch):
-    original = Camera.save
+    from registry import registration
 
-    def fail_on_second(self, *args, **kwargs):
-        if self.label == "Kamera 1":
-            raise RuntimeError("disk full")
-        return original(self, *args, **kwargs)
+    original = registration.bulk_create_with_history
 
-    monkeypatch.setattr(Camera, "save", fail_on_second)
+    def fail_after_the_cameras(objs, model, **kwargs):
+        original(objs, model, **kwargs)
+        assert Camera.objects.count() == len(objs) > 0  # written, then the disk fills
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(registration, "bulk_create_with_history", fail_after_the_cameras)
     client.raise_request_exception = False
     response = client.post("/register/", form_data(road))
     assert response.status_code == 500
     assert (Premises.objects.count(), ResponsiblePerson.objects.count(), Camera.objects.count()) == (0, 0, 0)
+    assert Camera.history.count() == 0
 
 
 def test_a_possible_duplicate_is_accepted_and_marked(client, road):
