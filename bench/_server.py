@@ -87,8 +87,9 @@ def gunicorn(workdir, workers=2, broker=None):
 
 
 def cpu_seconds():
-    """CPU seconds (user + system) spent so far by every process on the machine, by role: the web
-    (gunicorn), the Celery worker, PostgreSQL, the load generator (wrk) and the rest."""
+    """{pid: (role, CPU seconds so far, user + system)} of every process on the machine, the role
+    being the web (gunicorn), the Celery worker, PostgreSQL, or the rest (wrk, waited for by this
+    process, counts in this process's children's time)."""
     tick = os.sysconf("SC_CLK_TCK")
     spent = {}
     for entry in Path("/proc").iterdir():
@@ -113,12 +114,18 @@ def cpu_seconds():
             if name == "wrk"
             else "other"
         )
-        spent[role] = spent.get(role, 0) + seconds
+        children = (int(fields[13]) + int(fields[14])) / tick
+        spent[int(entry.name)] = (role, seconds + children)
     return spent
 
 
 def cpu_spent(before, after):
-    return {role: after.get(role, 0) - before.get(role, 0) for role in after}
+    """CPU seconds by role between two snapshots, per process (one that exited in between is lost)."""
+    by_role = {}
+    for pid, (role, seconds) in after.items():
+        previous = before.get(pid)
+        by_role[role] = by_role.get(role, 0) + seconds - (previous[1] if previous and previous[0] == role else 0)
+    return by_role
 
 
 def worker_rss_mib(master_pid):

@@ -67,3 +67,19 @@ def test_dates_are_filtered_by_range_in_the_changelist(client, supervisor):
         },
     ).content.decode()
     assert "Toko Baru" in page and "Toko Lama" not in page
+
+
+def test_a_rows_selection_box_is_djangos_own_markup(rf):
+    from django.contrib import admin
+    from django.contrib.admin.sites import site
+    from django.utils import translation
+
+    from inspections.models import ComplianceFlag
+
+    flag = ComplianceFlag(pk=7, premises=PremisesFactory.build(name='Toko "A" & <B>'), kind="camera_missing")
+    model_admin = site._registry[ComplianceFlag]
+    for language in ("id", "en"):
+        with translation.override(language):
+            assert model_admin.action_checkbox(flag) == admin.ModelAdmin.action_checkbox(model_admin, flag)
+    assert 'value="7"' in model_admin.action_checkbox(flag)
+    assert model_admin.list_per_page == 50
