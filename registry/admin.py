@@ -60,7 +60,6 @@ class AtCityScale:
         )
 
 
-
 class SafeAutocompleteSelect(AutocompleteSelect):
     """Django's autocomplete widget looks the submitted value up again to show the form with its
     errors; a value that is not an id ("abc", a NUL byte) made that lookup a 500. Drop it instead:
