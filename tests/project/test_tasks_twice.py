@@ -29,6 +29,7 @@ def test_every_task_of_ours_acknowledges_late_and_is_requeued_when_its_worker_di
         "inspections.compliance_sweep",
         "inspections.sweep_chunk",
         "inspections.judge_premises",
+        "inspections.recount_totals",
         "inspections.warning_ladder",
         "inspections.delete_old_measurement_images",
         "notifications.daily_digest",
@@ -61,6 +62,17 @@ def test_the_ladder_twice_on_one_day_issues_one_letter():
     tasks.warning_ladder(AS_OF.isoformat())
     tasks.warning_ladder(AS_OF.isoformat())
     assert WarningLetter.objects.count() == 1
+
+
+def test_the_totals_recount_twice_counts_once():
+    from inspections.models import FigureTotal
+
+    PremisesFactory()  # its save marks its group (not judged here: no commit in this test)
+    assert tasks.recount_totals() == 1
+    kept = list(FigureTotal.objects.values_list("road_id", "category", "counts", "changed", "generation"))
+    assert tasks.recount_totals() == 0  # nothing marked any more: nothing counted
+    assert list(FigureTotal.objects.values_list("road_id", "category", "counts", "changed", "generation")) == kept
+    assert kept[0][2]["registered"] == 1 and kept[0][3] is False
 
 
 def test_queued_mail_sent_twice_goes_out_once(settings):
