@@ -31,13 +31,9 @@ def auditor(db, django_user_model):
     return _member(django_user_model, "aditya_auditor", "auditor")
 
 
-@pytest.fixture
-def reference_data(transactional_db):
+def _load_reference_data():
     """Bontang's kecamatan/kelurahan, standard v1, the role groups and the camera catalogue, as the
-    data migrations load them.
-
-    A transactional test empties every table when it ends; the next one loads them again here.
-    """
+    data migrations load them (unless present)."""
     import importlib
 
     from django.db import connection
@@ -45,8 +41,8 @@ def reference_data(transactional_db):
 
     from registry.models import Kelurahan
 
-    if Kelurahan.objects.exists():
-        return
+    if Kelurahan.objects.exists() and Group.objects.exists():
+        return False
     apps = MigrationExecutor(connection).loader.project_state().apps
     importlib.import_module("registry.migrations.0002_reference_data_standard_v1_and_roles").load(apps, None)
     importlib.import_module("inspections.migrations.0002_roles").grant(apps, None)
@@ -59,6 +55,34 @@ def reference_data(transactional_db):
     catalogue = importlib.import_module("registry.migrations.0020_seed_camera_catalogue")
     catalogue.seed(apps, None)
     catalogue.grant(apps, None)
+    return True
+
+
+@pytest.fixture
+def reference_data(transactional_db):
+    """The reference data for a transactional test: a transactional test empties every table when it
+    ends; the next one loads them again here."""
+    _load_reference_data()
+
+
+@pytest.fixture(autouse=True)
+def _reference_data_for_every_db_test(request):
+    """pytest-django runs the tests inside a transaction before the transactional ones, which empty
+    every table, the data migrations' rows included. With xdist's worksteal a worker can be handed
+    such a test after a transactional one (seen as "Group matching query does not exist" in
+    tests/project/test_personal_data_matrix.py): the reference data is then loaded again, inside
+    the test's own transaction."""
+    marker = request.node.get_closest_marker("django_db")
+    if marker is None and "db" not in request.fixturenames:
+        return
+    transactional = (marker is not None and (marker.kwargs.get("transaction") or (marker.args and marker.args[0]))) or {
+        "transactional_db",
+        "live_server",
+    } & set(request.fixturenames)
+    if transactional:
+        return
+    request.getfixturevalue("db")
+    _load_reference_data()
 
 
 WARNED_ON = datetime.date(2026, 11, 28)
