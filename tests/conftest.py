@@ -85,6 +85,15 @@ def _reference_data_for_every_db_test(request):
     _load_reference_data()
 
 
+@pytest.fixture
+def eager_tasks(monkeypatch):
+    """Celery tasks run in the test's process: with CI's broker they would wait for a worker (the
+    tests under tests/*/test_*_worker.py run them on a real one)."""
+    from perwali_cctv.celery import app
+
+    monkeypatch.setitem(app.conf, "task_always_eager", True)
+
+
 WARNED_ON = datetime.date(2026, 11, 28)
 
 

@@ -24,17 +24,8 @@ from inspections.models import (
 from registry.models import CameraStandard, Premises
 from tests.factories import CameraFactory, PremisesFactory, dome_below_standard
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("eager_tasks")]
 TODAY = datetime.date(2026, 11, 28)  # the suite's frozen day (tests/conftest.py)
-
-
-@pytest.fixture(autouse=True)
-def eager_tasks(monkeypatch):
-    """The judgement is a Celery task; with CI's broker it would wait for a worker. Here it runs in
-    the test's process (tests/inspections/test_celery_worker.py runs it on a real worker)."""
-    from perwali_cctv.celery import app
-
-    monkeypatch.setitem(app.conf, "task_always_eager", True)
 
 
 @pytest.fixture

@@ -30,15 +30,8 @@ from registry.models import Premises
 from tests.factories import CameraFactory, PremisesFactory, ProtocolRoadFactory, dome_below_standard
 from tests.imports.sheets import row, xlsx
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("eager_tasks")]
 TODAY = datetime.date(2026, 11, 28)  # the suite's frozen day (tests/conftest.py)
-
-
-@pytest.fixture(autouse=True)
-def eager_tasks(monkeypatch):
-    from perwali_cctv.celery import app
-
-    monkeypatch.setitem(app.conf, "task_always_eager", True)
 
 
 @pytest.fixture
